@@ -18,7 +18,7 @@ const result = await build({
   platform: 'node',
   target: 'node20',
   sourcemap: false,
-  minify: true,
+  minify: process.env.NANOCODE_BUILD_DEBUG !== '1', // NANOCODE_BUILD_DEBUG=1: readable names in CPU profiles
   legalComments: 'none',
   logLevel: 'warning',
   metafile: true,

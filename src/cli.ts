@@ -1,6 +1,7 @@
 // Entry point: read the flags, pick a mode (subcommand, REPL, one-shot), exit
 // with an honest code. No agent logic lives here.
 
+import module from 'node:module';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import pkg from '../package.json' with { type: 'json' };
@@ -15,6 +16,10 @@ import { pipedText, withPiped } from './piped-input.ts';
 import { guardOutputs, interruptDuringStartup } from './process-guards.ts';
 import { ProviderConfigError } from './providers.ts';
 import { parseStdinRequests, readStdin } from './stdin-request.ts';
+
+// Node ≥ 22.1 keeps the compiled code of the chunks loaded from here on (the run's modes, the provider)
+// in a cache on disk, and a later start skips compiling them; Node 20 has no such cache.
+(module as { enableCompileCache?: () => unknown }).enableCompileCache?.();
 
 const stderr = (text: string) => process.stderr.write(text);
 const warn = (message: string) => stderr(`nanocode: ${message}\n`);

@@ -333,6 +333,15 @@ function contentFilterMessage(raw: string | undefined, metadata: unknown): strin
 
 const models = new WeakMap<ModelChoice, Promise<LanguageModelV3>>();
 
+/**
+ * Starts importing the choice's provider module and building its model, so the first request does not
+ * wait for it; set-up (sandbox probe, git, MCP) goes on meanwhile. A failure is not reported here: the
+ * first request meets it again and says so.
+ */
+export function preloadModel(choice: ModelChoice): void {
+  languageModel(choice).catch(() => {});
+}
+
 /** One provider model per choice: the module is imported and the model built once. */
 function languageModel(choice: ModelChoice): Promise<LanguageModelV3> {
   let model = models.get(choice);

@@ -1,7 +1,9 @@
 // The system prompt: short and action-first, naming where and when the agent
 // runs, with the project's own instructions and git context appended.
 
+import { existsSync } from 'node:fs';
 import { arch, homedir, platform } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
 import { type InstructionFile, readInstructions } from './instructions.ts';
 import { safeGit } from './sandbox/git.ts';
 
@@ -25,10 +27,16 @@ export interface PromptContext {
   /** Hears of instruction files skipped (unsafe, too big) and, with `verbose`, of those read. */
   warn?: (message: string) => void;
   verbose?: boolean;
-  /** Runs nanocode's git calls inside the sandbox (when it is on). */
-  wrapGit?: (argv: string[]) => string[];
-  /** What the sandbox allows commands, when it is on (one line). */
-  sandbox?: string;
+  /**
+   * The run's sandbox, once probed (the prompt is built meanwhile): what it allows commands (one line)
+   * and the wrapper nanocode's own work-tree git calls run in. Undefined: no sandbox.
+   */
+  sandbox?: Promise<PromptSandbox | undefined>;
+}
+
+export interface PromptSandbox {
+  line: string;
+  wrapGit: (argv: string[]) => string[];
 }
 
 export async function buildSystemPrompt({
@@ -38,11 +46,16 @@ export async function buildSystemPrompt({
   home = homedir(),
   warn,
   verbose,
-  wrapGit,
   sandbox,
 }: PromptContext): Promise<string> {
-  const git = safeGit(cwd, { wrap: wrapGit });
-  const [instructions, gitText] = await Promise.all([readInstructions({ cwd, home, warn }), gitContext(git)]);
+  const wrap = sandbox?.then((box) => box?.wrapGit);
+  wrap?.catch(() => {}); // outside a repository nothing awaits it; a failed probe is reported by the caller
+  const git = safeGit(cwd, { wrap });
+  const [instructions, gitText, box] = await Promise.all([
+    readInstructions({ cwd, home, warn }),
+    gitContext(cwd, git),
+    sandbox,
+  ]);
   if (verbose) {
     const names = instructions.map((f) => `${f.label}${f.cut ? ' (cut)' : ''}`).join(', ');
     warn?.(`instructions read: ${names || 'none'}`);
@@ -51,7 +64,7 @@ export async function buildSystemPrompt({
     CORE,
     `Working directory: ${cwd}\nOS: ${platform()} ${arch()}; shell: bash\nDate: ${now.toISOString().slice(0, 10)}`,
   ];
-  if (sandbox) parts.push(sandbox);
+  if (box) parts.push(box.line);
   for (const file of instructions) parts.push(instructionSection(file));
   if (gitText) parts.push(`# Git\n${gitText}`);
   if (append?.trim()) parts.push(append.trim());
@@ -65,13 +78,26 @@ function instructionSection(file: InstructionFile): string {
 }
 
 /** `git status --short` and `git diff --stat HEAD`, or undefined outside a repository. Never throws. */
-async function gitContext(git: ReturnType<typeof safeGit>): Promise<string | undefined> {
+async function gitContext(cwd: string, git: ReturnType<typeof safeGit>): Promise<string | undefined> {
+  if (!mayBeInRepository(cwd)) return undefined;
   const inside = await git(['rev-parse', '--is-inside-work-tree']);
   if (inside?.trim() !== 'true') return undefined;
   const [status, diff] = await Promise.all([git(['status', '--short']), git(['diff', '--stat', 'HEAD'])]);
   const lines = [`$ git status --short\n${status?.trimEnd() || '(clean)'}`];
   if (diff?.trim()) lines.push(`$ git diff --stat HEAD\n${diff.trimEnd()}`);
   return cut(lines.join('\n'), MAX_GIT);
+}
+
+/**
+ * Whether git could see a work tree here: a `.git` in this directory or one above, or GIT_DIR set.
+ * Saves starting git at all (two processes) in a directory that is no repository.
+ */
+function mayBeInRepository(cwd: string): boolean {
+  if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return true;
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return true;
+    if (dirname(dir) === dir) return false;
+  }
 }
 
 function cut(text: string, max: number): string {

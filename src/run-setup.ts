@@ -18,8 +18,9 @@ import { excludeFromGit } from './git-exclude.ts';
 import { probeLocalServers } from './local-probe.ts';
 import type { McpServerSpec } from './mcp/config.ts';
 import { type McpHub, startRunMcp } from './mcp/run.ts';
+import { preloadModel } from './model.ts';
 import { discoverModel } from './model-discovery.ts';
-import { buildSystemPrompt } from './prompt.ts';
+import { buildSystemPrompt, type PromptSandbox } from './prompt.ts';
 import { type ThinkingLevel, thinkingLevel } from './provider/thinking.ts';
 import { setTransportIdleTimeout } from './provider/transport.ts';
 import { chooseModel, KEY_VARS, type ModelChoice, NO_KEY_MESSAGE, ProviderConfigError } from './providers.ts';
@@ -29,6 +30,7 @@ import { classifyWithRules, type Safety, setupSafety } from './safety/setup.ts';
 import { trustedDotenv } from './sandbox/dotenv.ts';
 import { sandboxNote, sandboxPromptLine } from './sandbox/notes.ts';
 import { keyRedactor } from './sandbox/redact-keys.ts';
+import type { Sandbox } from './sandbox/sandbox.ts';
 import { tmpPaths } from './sandbox/tmp-paths.ts';
 import { describeResumed } from './sessions/resume-notice.ts';
 import { previousSession } from './sessions/run.ts';
@@ -85,13 +87,14 @@ export async function setupRun({
   const env = layerEnv(process.env, trustedDotenv(cwd, process.env, warn));
   const thinking = thinkingLevel(thinkingAsked ?? opts.thinking, env);
   const choice = { ...(await pickModel(env, model, warn)), thinking };
+  preloadModel(choice);
   setTransportIdleTimeout(opts.idleTimeoutMs);
   for (const note of choice.notes) warn(note);
   await checkImageFlags(opts.images, cwd, choice);
   const { yes, strict, sandbox } = opts;
   const cliRules = { allow: opts.allow, deny: opts.deny };
   const quietFallback = opts.json && !opts.verbose;
-  const safety = await setupSafety({
+  const safetyReady = setupSafety({
     cwd,
     home: homedir(),
     yes,
@@ -102,6 +105,18 @@ export async function setupRun({
     warn,
     cliRules,
   });
+  // The system prompt (instructions, git) is read while the sandbox is probed; only its sandbox line
+  // and the git calls that read the work tree wait for the probe.
+  const systemReady = buildSystemPrompt({
+    cwd,
+    sandbox: safetyReady.then(({ sandbox: box }) => box && promptSandbox(box)),
+    append: opts.appendSystemPrompt,
+    home: homedir(),
+    warn,
+    verbose: opts.verbose,
+  });
+  systemReady.catch(() => {}); // a bad config file is thrown by the await below, not left unhandled
+  const safety = await safetyReady;
   const secrets = env.merged();
   // The servers start while the system prompt is built; the first request waits for their handshakes.
   const mcpStarting = startRunMcp({
@@ -112,17 +127,7 @@ export async function setupRun({
     warn,
   });
   mcpStarting.catch(() => {}); // a bad config file is thrown by the await below, not left unhandled
-  const { sandbox: box } = safety;
-  const sandboxLine = box && sandboxPromptLine(box.network);
-  const system = await buildSystemPrompt({
-    cwd,
-    wrapGit: box?.wrapGit,
-    sandbox: sandboxLine,
-    append: opts.appendSystemPrompt,
-    home: homedir(),
-    warn,
-    verbose: opts.verbose,
-  });
+  const system = await systemReady;
   const mcp = await mcpStarting;
   const log = openAuditLog(cwd, (text) => redactSecrets(text, secrets), warn);
   excludeFromGit(cwd, LOG_NAME);
@@ -148,7 +153,7 @@ export async function setupRun({
       wrapArgv: safety.wrapArgv,
       redact: keyRedactor(process.env, secrets),
       explainFailure: explainFor(safety),
-      tmp: box && tmpPaths(cwd, box.privateTmp),
+      tmp: safety.sandbox && tmpPaths(cwd, safety.sandbox.privateTmp),
       onOutput,
       extraTools: mcp.tools,
     },
@@ -190,6 +195,10 @@ async function pickModel(
     label: `${local.name}/${local.model}`,
     notes: [],
   };
+}
+
+function promptSandbox(box: Sandbox): PromptSandbox {
+  return { line: sandboxPromptLine(box.network), wrapGit: box.wrapGit };
 }
 
 /** With the sandbox on, failed commands get a note on what it blocked. */

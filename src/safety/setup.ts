@@ -10,7 +10,6 @@ import { type SandboxChoice, sandboxMode } from '../sandbox/mode.ts';
 import { probeSandbox } from '../sandbox/probe.ts';
 import { createSandbox, type Sandbox } from '../sandbox/sandbox.ts';
 import type { ApprovalGate } from '../tools/types.ts';
-import { analyzeCommand } from './classify.ts';
 import { withCliRules } from './cli-rules.ts';
 import { type ApprovalMode, type ApprovalQuestion, createGate } from './gate.ts';
 import { getBashParser } from './parser.ts';
@@ -91,7 +90,11 @@ export async function setupSafety(opts: SafetyOptions): Promise<Safety> {
   const writable = sandbox ? [sandbox.privateTmp] : [];
   // Compile the grammar while the first model request is in flight (not before it is sent); the first
   // command would wait for it anyway.
-  afterFirstRequest(() => getBashParser().catch(() => {}));
+  // The classifier's rules load then too: nothing before the first request needs them.
+  afterFirstRequest(() => {
+    getBashParser().catch(() => {});
+    import('./classify.ts').catch(() => {});
+  });
   const gateOptions = {
     cwd: opts.cwd,
     mode: (strict ? 'strict' : 'default') as ApprovalMode,
@@ -114,6 +117,8 @@ export async function setupSafety(opts: SafetyOptions): Promise<Safety> {
   return { gate, wrapArgv: sandbox?.wrapCommand, sandbox, rules, setYes, setStrict };
 }
 
+/** The classifier's verdict on a command, with the user's rules applied. Its module loads on first use. */
 export async function classifyWithRules(command: string, cwd: string, home: string, rules: UserRules) {
+  const { analyzeCommand } = await import('./classify.ts');
   return applyRules(await analyzeCommand(command, { projectDir: cwd, homeDir: home }), rules);
 }

@@ -29,8 +29,8 @@ const SUBCOMMAND_FLAGS: Record<string, string[]> = {
 };
 
 export interface GitOptions {
-  /** Wraps the argv (the sandbox); absent: run git directly. */
-  wrap?: (argv: string[]) => string[];
+  /** Wraps the argv of the work-tree readers (the sandbox), once it is known; absent or undefined: run git directly. */
+  wrap?: Promise<((argv: string[]) => string[]) | undefined>;
   timeoutMs?: number;
 }
 
@@ -42,14 +42,11 @@ function gitEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-function exec(cwd: string, argv: string[], opts: GitOptions): Promise<string | undefined> {
-  const [file, ...args] = opts.wrap ? opts.wrap(argv) : argv;
+function exec(cwd: string, argv: string[], timeoutMs = 3000): Promise<string | undefined> {
+  const [file, ...args] = argv;
   return new Promise((resolve) => {
-    execFile(
-      file!,
-      args,
-      { cwd, env: gitEnv(), timeout: opts.timeoutMs ?? 3000, maxBuffer: 1 << 20 },
-      (error, stdout) => resolve(error ? undefined : stdout),
+    execFile(file!, args, { cwd, env: gitEnv(), timeout: timeoutMs, maxBuffer: 1 << 20 }, (error, stdout) =>
+      resolve(error ? undefined : stdout),
     );
   });
 }
@@ -58,9 +55,9 @@ function exec(cwd: string, argv: string[], opts: GitOptions): Promise<string | u
  * `-c filter.<name>.clean= …` for every filter driver the configuration
  * defines: `git status` would otherwise run a clean filter on changed files.
  */
-async function filterOverrides(cwd: string, opts: GitOptions): Promise<string[]> {
+async function filterOverrides(cwd: string, timeoutMs?: number): Promise<string[]> {
   const argv = ['git', ...HARDENING, 'config', '-z', '--get-regexp', '^filter\\.'];
-  const out = await exec(cwd, argv, { ...opts, wrap: undefined });
+  const out = await exec(cwd, argv, timeoutMs);
   const names = new Set<string>();
   for (const entry of (out ?? '').split('\0')) {
     const key = entry.split('\n', 1)[0]!;
@@ -72,13 +69,18 @@ async function filterOverrides(cwd: string, opts: GitOptions): Promise<string[]>
   );
 }
 
-/** A git runner for one directory; the filter overrides are looked up once, on first use. */
+/**
+ * A git runner for one directory. The filter overrides are looked up once, on first use; a call that
+ * only reads refs (`rev-parse`) runs meanwhile, since no filter driver or sandbox concerns it.
+ */
 export function safeGit(cwd: string, opts: GitOptions = {}): (args: string[]) => Promise<string | undefined> {
   let filters: Promise<string[]> | undefined;
   return async (args) => {
-    filters ??= filterOverrides(cwd, opts);
+    filters ??= filterOverrides(cwd, opts.timeoutMs);
     const [sub, ...rest] = args;
+    if (sub === 'rev-parse') return exec(cwd, ['git', ...HARDENING, ...args], opts.timeoutMs);
     const argv = ['git', ...HARDENING, ...(await filters), sub!, ...(SUBCOMMAND_FLAGS[sub!] ?? []), ...rest];
-    return exec(cwd, argv, WORK_TREE.has(sub!) ? opts : { ...opts, wrap: undefined });
+    const wrap = WORK_TREE.has(sub!) ? await opts.wrap : undefined;
+    return exec(cwd, wrap ? wrap(argv) : argv, opts.timeoutMs);
   };
 }
