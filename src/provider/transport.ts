@@ -90,10 +90,10 @@ function send(target: URL, init: FetchInit, route: Route, signal: AbortSignal | 
   return new Promise<TransportResponse>((resolve, reject) => {
     if (signal?.aborted) return reject(abortError(signal));
     const host = target.host;
-    const body = toBytes(init.body as Body);
+    const body = bodyOf(init.body as Body);
     const headers: Record<string, string> = {};
     for (const [name, value] of new Headers(init.headers as never)) headers[name] = value;
-    if (body) headers['content-length'] = String(body.byteLength);
+    if (body !== undefined) headers['content-length'] = String(byteLength(body));
     const lib = route.url.protocol === 'https:' ? https : http;
     const req = lib.request(route.url, {
       method: init.method ?? 'GET',
@@ -149,12 +149,19 @@ function isLoopback(hostname: string): boolean {
   return hostname === 'localhost' || hostname === '[::1]' || /^127\./.test(hostname);
 }
 
-function toBytes(body: Body): Uint8Array | undefined {
+/**
+ * The body as given: a JSON string is written to the socket as it is (encoded there, once), not copied
+ * into a Buffer first; late in a long run it is most of a megabyte on every request.
+ */
+function bodyOf(body: Body): string | Uint8Array | undefined {
   if (body == null) return undefined;
-  if (typeof body === 'string') return Buffer.from(body);
+  if (typeof body === 'string' || body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
-  if (body instanceof Uint8Array) return body;
   throw new TypeError('nanocode transport: unsupported request body');
+}
+
+function byteLength(body: string | Uint8Array): number {
+  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
 }
 
 function abortError(signal: AbortSignal): unknown {

@@ -139,9 +139,9 @@ function runProcess(
   limits: RunCmdLimits,
 ): Promise<RunOutcome> {
   const buffer = new OutputBuffer(limits.headBytes, limits.tailBytes);
-  // The outer bash points stderr at the stdout pipe, then execs the real command
-  // line untouched (same pid, so same process group).
-  const inner = ['bash', '-c', 'exec 2>&1; exec bash -c "$1"', 'bash', command];
+  // The outer shell points stderr at the stdout pipe, then execs bash on the real command line
+  // untouched (same pid, so same process group). It is `sh`, which starts in half bash's time.
+  const inner = ['sh', '-c', 'exec 2>&1; exec bash -c "$1"', 'sh', command];
   const [file, ...args] = ctx.wrapArgv ? ctx.wrapArgv(inner) : inner;
   const child = spawn(file!, args, {
     cwd: ctx.cwd,
