@@ -15,6 +15,7 @@ import { type FakeLLM, type Step, startFakeLLM } from '../test/fake-llm/server.t
 import { CLI, cleanEnv, tempProject } from '../test/helpers/cli.ts';
 import { checkpointRows } from './checkpoints.ts';
 import { compactionRows, LONG_TASK_NOTE } from './compaction.ts';
+import { SYSTEM_PATH } from './lib/system-path.ts';
 import { printTargets } from './target-table.ts';
 import { globalInstallMb, longRun, median, nodeBaselineMs, startToFirstRequest } from './targets.ts';
 
@@ -74,6 +75,7 @@ function project(): string {
 
 const envFor = (fake: FakeLLM) =>
   cleanEnv({
+    PATH: SYSTEM_PATH,
     OPENAI_API_KEY: 'sk-bench',
     OPENAI_BASE_URL: `${fake.url}/v1`,
     NANOCODE_OPENAI_API: 'responses',
@@ -127,7 +129,8 @@ async function sandboxOverhead(): Promise<{ plainMs: number; sandboxedMs: number
 
 async function main() {
   const version: number[] = [];
-  for (let i = 0; i < RUNS; i++) version.push((await measure(['--version'], process.cwd(), cleanEnv())).ms);
+  for (let i = 0; i < RUNS; i++)
+    version.push((await measure(['--version'], process.cwd(), cleanEnv({ PATH: SYSTEM_PATH }))).ms);
   // The baseline gets the same clean environment as nanocode (an inherited NODE_EXTRA_CA_CERTS alone costs ~50 ms).
   const nodeBaseline = await nodeBaselineMs(RUNS);
 

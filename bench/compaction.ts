@@ -9,6 +9,7 @@ import { spawn } from 'node:child_process';
 import { type RecordedRequest, startFakeLLM } from '../test/fake-llm/server.ts';
 import { CLI, cleanEnv, tempProject } from '../test/helpers/cli.ts';
 import { isSummaryRequest, longTask } from '../test/helpers/long-task.ts';
+import { SYSTEM_PATH } from './lib/system-path.ts';
 
 const TURNS = 60;
 const OUTPUT_BYTES = 6000;
@@ -54,6 +55,7 @@ export function figures(label: string, requests: RecordedRequest[]): LongTaskFig
 /** The environment of a long bench task: the fake server's chat endpoint, sessions kept in `dir`. */
 export function longTaskEnv(fakeUrl: string, dir: string): Record<string, string> {
   return cleanEnv({
+    PATH: SYSTEM_PATH,
     OPENAI_API_KEY: 'sk-bench',
     OPENAI_BASE_URL: `${fakeUrl}/v1`,
     OPENAI_MODEL: 'bench-model',

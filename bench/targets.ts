@@ -13,6 +13,7 @@ import { CLI, cleanEnv, tempProject } from '../test/helpers/cli.ts';
 import { isSummaryRequest, longTask } from '../test/helpers/long-task.ts';
 import { installPackedTarball } from '../test/helpers/package.ts';
 import { longTaskEnv } from './compaction.ts';
+import { SYSTEM_PATH } from './lib/system-path.ts';
 
 const LONG_TURNS = 200;
 
@@ -50,7 +51,10 @@ export async function nodeBaselineMs(runs: number): Promise<number> {
   for (let i = 0; i < runs; i++) {
     const started = performance.now();
     await new Promise((resolve) =>
-      spawn(process.execPath, ['-e', '0'], { env: cleanEnv(), stdio: 'ignore' }).on('exit', resolve),
+      spawn(process.execPath, ['-e', '0'], { env: cleanEnv({ PATH: SYSTEM_PATH }), stdio: 'ignore' }).on(
+        'exit',
+        resolve,
+      ),
     );
     times.push(performance.now() - started);
   }
@@ -76,6 +80,7 @@ export async function startToFirstRequest(runs: number): Promise<{ wallMs: numbe
     };
     const fake = await startFakeLLM([step]);
     const env = cleanEnv({
+      PATH: SYSTEM_PATH,
       OPENAI_API_KEY: 'sk-bench',
       OPENAI_BASE_URL: `${fake.url}/v1`,
       NANOCODE_OPENAI_API: 'responses',
