@@ -6,7 +6,14 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type FakeLLM, type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
-import { type CliOptions, cleanEnv, runCli, signalAfterFirstRequest, tempProject } from './helpers/cli.ts';
+import {
+  type CliOptions,
+  cleanEnv,
+  runCli,
+  signalAfterFirstRequest,
+  signalWhenCommandStarts,
+  tempProject,
+} from './helpers/cli.ts';
 
 const chatEnv = (fake: FakeLLM, extra: Record<string, string> = {}) =>
   cleanEnv({
@@ -155,7 +162,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
         const r = await runCli(['wait'], {
           cwd: dir,
           env: chatEnv(fake),
-          onSpawn: signalAfterFirstRequest(fake, [500, signal]),
+          onSpawn: signalWhenCommandStarts(dir, [300, signal]),
         });
         assert.equal(r.code, 130, r.stderr);
         assert.ok(Date.now() - started < 20_000);

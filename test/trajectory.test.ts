@@ -10,7 +10,7 @@ import type { AgentEvent } from '../src/agent.ts';
 import { TrajectoryRecorder } from '../src/modes/trajectory.ts';
 import { type FakeLLM, type Step, startFakeLLM } from './fake-llm/server.ts';
 import { atifErrors } from './helpers/atif.ts';
-import { cleanEnv, runCli, signalAfterFirstRequest, tempProject } from './helpers/cli.ts';
+import { cleanEnv, runCli, signalWhenCommandStarts, tempProject } from './helpers/cli.ts';
 import { longTask, SUMMARY_TEXT } from './helpers/long-task.ts';
 import { BUGFIX_SCRIPT, buggyProject } from './helpers/project.ts';
 
@@ -169,7 +169,7 @@ test('an interrupted run (SIGTERM during a command) is written, every call answe
       const run = await runCli(['--trajectory', 't.json', 'wait'], {
         cwd: dir,
         env: chatEnv(fake),
-        onSpawn: signalAfterFirstRequest(fake, [700, 'SIGTERM']),
+        onSpawn: signalWhenCommandStarts(dir, [300, 'SIGTERM']),
       });
       assert.equal(run.code, 130, run.stderr);
       const t = readTrajectory(join(dir, 't.json'));
@@ -189,7 +189,7 @@ test('a second signal (quit at once) still leaves a valid trajectory', () =>
         cwd: dir,
         env: chatEnv(fake),
         // The command ignores SIGTERM, so the first signal cannot end the run quickly; the second exits.
-        onSpawn: signalAfterFirstRequest(fake, [700, 'SIGTERM'], [1000, 'SIGTERM']),
+        onSpawn: signalWhenCommandStarts(dir, [300, 'SIGTERM'], [600, 'SIGTERM']),
       });
       assert.equal(run.code, 130, run.stderr);
       const t = readTrajectory(join(dir, 't.json'));

@@ -2,7 +2,7 @@
 // environment (no keys from the outer shell, a private HOME), optional stdin.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -89,6 +89,32 @@ export function signalAfterFirstRequest(
   return (child) => {
     const poll = setInterval(() => {
       if (fake.requests.length === 0) return;
+      clearInterval(poll);
+      for (const [delayMs, signal] of signals) setTimeout(() => child.kill(signal), delayMs);
+    }, 20);
+  };
+}
+
+/**
+ * An onSpawn callback that sends each signal after its delay (ms), counted from the moment the
+ * audit log in `dir` records a command's start: the command is then surely running (or about to),
+ * however slow the machine was to get there. Gives up after 30 s (the run's own timeout fails the test).
+ */
+export function signalWhenCommandStarts(
+  dir: string,
+  ...signals: [delayMs: number, signal: NodeJS.Signals][]
+): (child: import('node:child_process').ChildProcess) => void {
+  const log = join(dir, '.nanocode.log');
+  return (child) => {
+    const started = Date.now();
+    const poll = setInterval(() => {
+      let text = '';
+      try {
+        text = readFileSync(log, 'utf8');
+      } catch {
+        // not written yet
+      }
+      if (!text.includes('"event":"start"') && Date.now() - started < 30_000) return;
       clearInterval(poll);
       for (const [delayMs, signal] of signals) setTimeout(() => child.kill(signal), delayMs);
     }, 20);
