@@ -13,6 +13,7 @@
 // - With a context manager, the history is offered to it before each request (it may compact it),
 //   and a request refused for context overflow is retried once with the history it shrank.
 
+import { takesImages } from './attachments.ts';
 import { formatDuration } from './caps.ts';
 import type { CheckpointInfo } from './checkpoints/run.ts';
 import type { Compaction, ContextManager } from './context/types.ts';
@@ -196,8 +197,8 @@ export async function runAgent(opts: AgentOptions): Promise<RunResult> {
     const checkpoint = await opts.checkpoint?.(turns, outcome.calls);
     if (checkpoint) emit({ type: 'checkpoint', ...checkpoint });
     const why = () => (timedOut() ? 'the run reached its time limit' : 'the user interrupted the run');
-    const images = takesToolImages(opts.choice.provider);
-    append(await runCalls(outcome.calls, { ...opts.tools, signal }, emit, why, images));
+    const images = takesToolImages(opts.choice.provider) && takesImages(opts.choice) !== false;
+    append(await runCalls(outcome.calls, { ...opts.tools, signal, images }, emit, why, images));
     if (signal.aborted) return stopped();
   }
   return end('limit', `reached the turn limit (--max-turns ${opts.maxTurns})`);

@@ -11,6 +11,7 @@ import { readFile as readBytes, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative } from 'node:path';
 import { UsageError } from './args.ts';
 import type { ModelChoice } from './providers.ts';
+import { imageMediaType, MAX_IMAGE_BYTES } from './tools/image-file.ts';
 import type { ToolResult } from './tools/types.ts';
 
 const IMAGE_TYPES: Record<string, string> = {
@@ -20,8 +21,6 @@ const IMAGE_TYPES: Record<string, string> = {
   '.gif': 'image/gif',
   '.webp': 'image/webp',
 };
-/** The providers' own limit is about 5 MB an image (Anthropic); larger ones are refused here. */
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 const MAX_MENTIONS = 10;
 const MAX_LISTING = 200;
 
@@ -136,7 +135,11 @@ async function readImage(path: string): Promise<{ image: string; mediaType: stri
   if (!info?.isFile()) return 'no such file';
   if (info.size > MAX_IMAGE_BYTES) return `larger than ${MAX_IMAGE_BYTES / 1024 / 1024} MB`;
   try {
-    return { image: (await readBytes(path)).toString('base64'), mediaType };
+    const bytes = await readBytes(path);
+    // The bytes say what it is: a provider refuses an image whose media type is wrong.
+    const actual = imageMediaType(bytes);
+    if (!actual) return 'not a PNG, JPEG, GIF or WebP image';
+    return { image: bytes.toString('base64'), mediaType: actual };
   } catch (error) {
     return `cannot read it (${(error as NodeJS.ErrnoException).code ?? error})`;
   }

@@ -1,10 +1,13 @@
 // read_file: numbered lines of a text file, a window at a time.
 // Contract: output stays within `maxLines` lines and `maxBytes` bytes and says
 // how to read on when cut; binary files, directories and missing files come back
-// as errors that say what to do instead. Files are streamed, never read whole.
+// as errors that say what to do instead. Text files are streamed, never read whole.
+// An image (PNG, JPEG, GIF, WebP by its bytes, up to MAX_IMAGE_BYTES) comes back as an image
+// when the model sees tools' images (ctx.images); otherwise as an error saying it cannot be shown.
 
 import { constants } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { IMAGE_SNIFF_BYTES, imageMediaType, MAX_IMAGE_BYTES } from './image-file.ts';
 import { readLineWindow } from './line-window.ts';
 import { didYouMean, displayPath, resolvePath } from './paths.ts';
 import type { Tool, ToolResult } from './types.ts';
@@ -28,7 +31,8 @@ const LIMITS = {
 export const readFile: Tool<ReadFileArgs> = {
   name: 'read_file',
   description:
-    'Read a text file with line numbers, up to 2000 lines / 50 KB per call; use offset to read on.',
+    'Read a text file with line numbers, up to 2000 lines / 50 KB per call; use offset to read on. ' +
+    'An image file (PNG, JPEG, GIF, WebP) is returned as an image when the model can see images.',
   parameters: {
     type: 'object',
     properties: {
@@ -71,7 +75,11 @@ export const readFile: Tool<ReadFileArgs> = {
     try {
       if (!(await fh.stat()).isFile())
         return fail(`Error: ${shown} is not a regular file; use run_cmd to inspect it.`);
-      if (await isBinary(fh)) {
+      const head = await readHead(fh);
+      const media = imageMediaType(head);
+      if (media)
+        return await imageResult(fh, { media, size: info.size, shown, abs, show: ctx.images === true });
+      if (isBinary(head)) {
         return fail(
           `Error: ${shown} is a binary file (${info.size} bytes); use run_cmd with a suitable tool (e.g. xxd, file) instead.`,
         );
@@ -106,14 +114,18 @@ export const readFile: Tool<ReadFileArgs> = {
   },
 };
 
-/** NUL in the first bytes, or mostly invalid UTF-8, means binary. */
-async function isBinary(fh: FileHandle): Promise<boolean> {
-  const buf = Buffer.alloc(LIMITS.sniffBytes);
+/** The file's first bytes, for sniffing. */
+async function readHead(fh: FileHandle): Promise<Buffer> {
+  const buf = Buffer.alloc(Math.max(LIMITS.sniffBytes, IMAGE_SNIFF_BYTES));
   const { bytesRead } = await fh.read(buf, 0, buf.length, 0);
-  const head = buf.subarray(0, bytesRead);
+  return buf.subarray(0, bytesRead);
+}
+
+/** NUL in the first bytes, or mostly invalid UTF-8, means binary. */
+function isBinary(head: Buffer): boolean {
   if (head.includes(0)) return true;
   // Ignore a character cut at the end of the sample.
-  const text = new TextDecoder('utf-8').decode(head.subarray(0, Math.max(0, bytesRead - 3)));
+  const text = new TextDecoder('utf-8').decode(head.subarray(0, Math.max(0, head.length - 3)));
   let bad = 0;
   for (const ch of text) if (ch === '\uFFFD') bad++;
   return bad >= 4 && bad > text.length * 0.1;
@@ -130,3 +142,38 @@ async function describeDir(abs: string, shown: string): Promise<string> {
   const list = names.slice(0, 10).join(', ') + (names.length > 10 ? ', ...' : '');
   return `Error: ${shown} is a directory (${names.length} entries${names.length ? `: ${list}` : ''}); call read_file on a file inside it, or run_cmd with ls.`;
 }
+
+/** An image file as the model gets it: an image part, or an error that says why it cannot be shown. */
+async function imageResult(
+  fh: FileHandle,
+  file: { media: string; size: number; shown: string; abs: string; show: boolean },
+): Promise<ToolResult> {
+  const { media, size, shown, abs } = file;
+  const what = `${shown} is a ${media.slice('image/'.length).toUpperCase()} image (${kb(size)})`;
+  const fail = (output: string): ToolResult => ({ output, isError: true, path: abs, bytes: size });
+  if (!file.show)
+    return fail(
+      `Error: ${what}; this model cannot be shown images, so use run_cmd to inspect it (e.g. file ${shown}).`,
+    );
+  if (size > MAX_IMAGE_BYTES) {
+    return fail(
+      `Error: ${what}, larger than the ${MAX_IMAGE_BYTES / 1024 / 1024} MB a model takes; make a smaller copy with run_cmd and read that.`,
+    );
+  }
+  const data = Buffer.alloc(size);
+  let filled = 0;
+  while (filled < size) {
+    const { bytesRead } = await fh.read(data, filled, size - filled, filled);
+    if (bytesRead === 0) break;
+    filled += bytesRead;
+  }
+  return {
+    output: `${what}, attached.`,
+    images: [{ data: data.subarray(0, filled).toString('base64'), mediaType: media }],
+    path: abs,
+    bytes: filled,
+  };
+}
+
+const kb = (bytes: number) =>
+  bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KB`;

@@ -55,6 +55,8 @@ export interface ToolContext {
   explainFailure?: (output: string) => string | undefined;
   /** The sandbox's private /tmp, which the file tools see as /tmp too (src/sandbox/tmp-paths.ts). */
   tmp?: TmpPaths;
+  /** The model sees images a tool returns (read_file sends an image file as one only then). */
+  images?: boolean;
   /** Tools beyond the built-in ones for this run (MCP servers' tools). */
   extraTools?: readonly Tool[];
 }
