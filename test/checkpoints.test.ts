@@ -11,14 +11,16 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   rmSync,
   statSync,
+  symlinkSync,
   truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
 import { test } from 'node:test';
-import { CheckpointStore } from '../src/checkpoints/store.ts';
+import { CheckpointStore, MAX_PACKS } from '../src/checkpoints/store.ts';
 import { type FakeLLM, type Step, startFakeLLM } from './fake-llm/server.ts';
 import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
 
@@ -304,4 +306,95 @@ test('pruning keeps the recent runs and drops checkpoints older than the policy'
   const later = Date.now() + 15 * 24 * 3600 * 1000;
   assert.equal(await store.prune(later), 3);
   assert.equal(store.list().length, 0);
+});
+
+/** Loose objects and packs in a store. */
+function objectFiles(store: string): { loose: number; packs: number } {
+  const objects = join(store, 'objects');
+  let loose = 0;
+  for (const d of readdirSync(objects))
+    if (/^[0-9a-f]{2}$/.test(d)) loose += readdirSync(join(objects, d)).length;
+  const packs = readdirSync(join(objects, 'pack')).filter((f) => f.endsWith('.pack')).length;
+  return { loose, packs };
+}
+
+const storeGitOut = (store: string, ...args: string[]) =>
+  execFileSync('git', ['--git-dir', store, ...args], {
+    encoding: 'utf8',
+    env: cleanEnv({}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+test('a big first snapshot is one pack, not a loose object per file, and restores exactly', async () => {
+  const dir = tempProject();
+  const env = { ...process.env, XDG_STATE_HOME: tempProject('nanocode-state-') };
+  for (let d = 0; d < 6; d++) {
+    mkdirSync(join(dir, `d${d}`));
+    for (let f = 0; f < 100; f++) writeFileSync(join(dir, `d${d}`, `f${f}.txt`), `file ${d}/${f}\n`);
+  }
+  writeFileSync(join(dir, 'run.sh'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+  chmodSync(join(dir, 'run.sh'), 0o755);
+  symlinkSync('d0/f0.txt', join(dir, 'link'));
+  const before = snapshot(dir);
+  const store = await CheckpointStore.open(dir, env);
+  const first = await store.snapshot({ run: 'r1', turn: 1, kind: 'turn' });
+  const objects = objectFiles(store.dir);
+  assert.equal(objects.packs, 1, 'the blobs went into one pack');
+  assert.ok(objects.loose < 20, `only trees and tiny blobs are loose, not ${objects.loose} objects`);
+  rmSync(join(dir, 'd1'), { recursive: true });
+  writeFileSync(join(dir, 'd2', 'f5.txt'), 'changed\n');
+  writeFileSync(join(dir, 'new.txt'), 'new\n');
+  chmodSync(join(dir, 'run.sh'), 0o644);
+  const second = await store.snapshot({ run: 'r2', turn: 1, kind: 'turn' });
+  await store.restore(first.tree, second.tree);
+  assert.deepEqual(snapshot(dir), before);
+  assert.equal(readlinkSync(join(dir, 'link')), 'd0/f0.txt');
+  assert.equal(storeGitOut(store.dir, 'fsck', '--no-dangling').trim(), '');
+});
+
+test('an unchanged tree reuses the tree last written, unless the index changed since (a restore)', async () => {
+  const dir = tempProject();
+  const env = { ...process.env, XDG_STATE_HOME: tempProject('nanocode-state-') };
+  writeFileSync(join(dir, 'a.txt'), 'one\n');
+  const store = await CheckpointStore.open(dir, env);
+  const t1 = (await store.snapshot({ run: 'r1', turn: 1, kind: 'turn' })).tree;
+  assert.equal((await store.snapshot({ run: 'r1', turn: 2, kind: 'turn' })).tree, t1);
+  writeFileSync(join(dir, 'a.txt'), 'two\n');
+  const t2 = (await store.snapshot({ run: 'r1', turn: 3, kind: 'turn' })).tree;
+  assert.notEqual(t2, t1);
+  await store.restore(t1, t2);
+  // The work tree is t1 again and the scan finds nothing to add: the tree must come from the index
+  // read-tree wrote, not from the note of the last one written (t2).
+  assert.equal((await store.snapshot({ run: 'undo', turn: 0, kind: 'undo' })).tree, t1);
+  // A store from before the note: the tree is written, the same.
+  rmSync(join(store.dir, 'index-tree'));
+  assert.equal((await store.snapshot({ run: 'r2', turn: 1, kind: 'turn' })).tree, t1);
+  assert.ok(existsSync(join(store.dir, 'index-tree')), 'the note is written again');
+  // Each tree is kept by a ref git reads (written without git), and pruning deletes them.
+  const refs = storeGitOut(store.dir, 'for-each-ref', '--format=%(refname) %(objectname)', 'refs/nanocode/');
+  assert.deepEqual(
+    refs.trim().split('\n').sort(),
+    [t1, t2].map((t) => `refs/nanocode/trees/${t} ${t}`).sort(),
+  );
+  await store.prune(Date.now() + 15 * 24 * 3600 * 1000);
+  assert.equal(storeGitOut(store.dir, 'for-each-ref', 'refs/nanocode/').trim(), '');
+});
+
+test('prune repacks a store with more than MAX_PACKS packs, dropping what only pruned checkpoints kept', async () => {
+  const dir = tempProject();
+  const env = { ...process.env, XDG_STATE_HOME: tempProject('nanocode-state-') };
+  const store = await CheckpointStore.open(dir, env);
+  const trees: string[] = [];
+  for (let round = 0; round <= MAX_PACKS; round++) {
+    for (let f = 0; f < 510; f++) writeFileSync(join(dir, `f${f}.txt`), `round ${round} file ${f}\n`);
+    trees.push((await store.snapshot({ run: `r${round}`, turn: 1, kind: 'turn' })).tree);
+  }
+  assert.equal(objectFiles(store.dir).packs, MAX_PACKS + 1, 'one pack per big snapshot');
+  const old = storeGitOut(store.dir, 'rev-parse', `${trees[0]}:f0.txt`).trim();
+  const current = storeGitOut(store.dir, 'rev-parse', `${trees.at(-1)}:f0.txt`).trim();
+  assert.equal(await store.prune(Date.now() + 15 * 24 * 3600 * 1000), MAX_PACKS + 1);
+  assert.equal(objectFiles(store.dir).packs, 1);
+  assert.throws(() => storeGitOut(store.dir, 'cat-file', '-e', old), 'a pruned blob is gone from the pack');
+  // What the store's index holds (the project as it is) is kept.
+  assert.equal(storeGitOut(store.dir, 'cat-file', 'blob', current), `round ${MAX_PACKS} file 0\n`);
 });

@@ -5,15 +5,23 @@
 // Contract:
 // - snapshot() records the project's files as they are: tracked and untracked, .gitignore respected,
 //   files above MAX_FILE_BYTES skipped (named in the checkpoint's `skipped`), the audit log left out.
-//   An unchanged tree costs one scan (git ls-files) and one write-tree; a changed one adds the changed
-//   paths only (git update-index), never a second walk.
+//   An unchanged tree costs one scan (git ls-files) and nothing more: the tree last written is reused
+//   while the store's index is the file it was written from (noted in index-tree). A changed one adds
+//   the changed paths only (git update-index), never a second walk, then one write-tree.
+// - Objects: a snapshot of more than ADD_ALL_ABOVE changed paths (a first one) streams its blobs into
+//   one pack as it adds them (no loose object per file: 20 000 files make ~4 MB, not ~80 MB, in the same
+//   time); smaller ones write loose objects. Nothing is repacked at the end of a run: prune() drops
+//   loose objects no kept checkpoint needs, and repacks only when the store has more than MAX_PACKS
+//   packs (one per big snapshot), which is when packed objects of pruned checkpoints are dropped.
 // - restore(tree) makes the project's recorded files exactly the tree's: contents, executable bits
 //   and symlinks written, files recorded since removed, empty directories left behind removed.
 //   Files never recorded (ignored, skipped) are left alone. An existing file keeps its permission
 //   bits unless the checkpoint's executable bit differs; a re-created file gets the mode recorded
 //   when it was snapshotted if that was not git's 644/755.
 // - Metadata is checkpoints.jsonl in the store (one line per checkpoint, appended); each tree is kept
-//   alive by a ref refs/nanocode/trees/<tree> until pruned.
+//   alive by a ref refs/nanocode/trees/<tree> (a loose ref file) until pruned.
+// - Stores made by earlier versions need no migration: no note means one write-tree; loose objects
+//   stay loose until a repack.
 
 import { createHash, randomBytes } from 'node:crypto';
 import {
@@ -22,9 +30,11 @@ import {
   existsSync,
   lstatSync,
   mkdirSync,
+  readdirSync,
   readFileSync,
   realpathSync,
   renameSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
@@ -41,7 +51,11 @@ export const KEEP_DAYS = 14;
 
 /** Above this many changed paths (a first snapshot), git add's parallel walk beats naming each path. */
 const ADD_ALL_ABOVE = 500;
+/** Prune repacks the store (dropping what only pruned checkpoints kept) when it has more packs than this. */
+export const MAX_PACKS = 4;
 const ALWAYS_EXCLUDED = ['/.nanocode.log'];
+/** In the store: the tree last written and the stamp of the index it was written from. */
+const INDEX_TREE = 'index-tree';
 /** Highest-precedence attributes: no filters, no end-of-line or encoding conversions. */
 const ATTRIBUTES = '* -text -filter -ident -working-tree-encoding -diff -merge\n';
 
@@ -139,17 +153,19 @@ export class CheckpointStore {
     }
     // Only the paths the scan found: no second walk of the tree. Directories (a nested repository) are left out.
     const toAdd = changed.map((c) => c.path).filter((p) => !p.endsWith('/') && !big.includes(p));
-    if (toAdd.length > ADD_ALL_ABOVE) await this.#git(['add', '--all', '--', '.']);
+    // Every blob over core.bigFileThreshold is streamed into one pack: 20 000 loose objects would take
+    // 4 KB each on disk and a file apiece to create.
+    if (toAdd.length > ADD_ALL_ABOVE)
+      await this.#git(['-c', 'core.bigFileThreshold=1', 'add', '--all', '--', '.']);
     else if (toAdd.length > 0) {
       await this.#git(
         ['update-index', '--add', '--remove', '-z', '--stdin'],
         toAdd.map((p) => `${p}\0`).join(''),
       );
     }
-    const tree = (await this.#git(['write-tree'])).trim();
-    if (!previous.some((c) => c.tree === tree)) {
-      await this.#git(['update-ref', `refs/nanocode/trees/${tree}`, tree]);
-    }
+    const tree =
+      (toAdd.length === 0 && bigTracked.length === 0 && this.#unwrittenTree()) || (await this.#writeTree());
+    if (!previous.some((c) => c.tree === tree)) this.#keepTree(tree);
     const checkpoint: Checkpoint = {
       id: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
       ...meta,
@@ -226,8 +242,44 @@ export class CheckpointStore {
         dropped.map((t) => `delete refs/nanocode/trees/${t}\n`).join(''),
       );
       await this.#git(['prune', '--expire=now']);
+      if (this.#packCount() > MAX_PACKS) await this.#git(['repack', '-a', '-d', '-q']);
     }
     return all.length - kept.length;
+  }
+
+  /** write-tree, and a note of the tree with the index it was written from (see #unwrittenTree). */
+  async #writeTree(): Promise<string> {
+    const tree = (await this.#git(['write-tree'])).trim();
+    const stamp = indexStamp(this.dir);
+    if (stamp) writeFileSync(join(this.dir, INDEX_TREE), `${tree} ${stamp}\n`);
+    return tree;
+  }
+
+  /**
+   * The tree last written, when the index is still the one it was written from: git replaces the
+   * index file on every write (a new inode), so an equal stamp means no command changed it since.
+   */
+  #unwrittenTree(): string | undefined {
+    let note = '';
+    try {
+      note = readFileSync(join(this.dir, INDEX_TREE), 'utf8').trim();
+    } catch {
+      return undefined; // a store from before the note, or never written
+    }
+    const [tree, stamp] = note.split(' ');
+    return tree && /^[0-9a-f]{40,64}$/.test(tree) && stamp === indexStamp(this.dir) ? tree : undefined;
+  }
+
+  /**
+   * Keeps `tree` alive: a loose ref refs/nanocode/trees/<tree> written as git writes one (the id and a
+   * newline, put in place by rename; a name ending in .lock is never read as a ref), a git spawn less.
+   */
+  #keepTree(tree: string): void {
+    const dir = join(this.dir, 'refs', 'nanocode', 'trees');
+    mkdirSync(dir, { recursive: true });
+    const temp = join(dir, `${tree}.${randomBytes(4).toString('hex')}.lock`);
+    writeFileSync(temp, `${tree}\n`);
+    renameSync(temp, join(dir, tree));
   }
 
   /** Untracked (not ignored) and modified or deleted paths, relative to the store's index. */
@@ -237,6 +289,14 @@ export class CheckpointStore {
       .split('\0')
       .filter(Boolean)
       .map((entry) => ({ path: entry.slice(2), tracked: entry[0] !== '?' }));
+  }
+
+  #packCount(): number {
+    try {
+      return readdirSync(join(this.dir, 'objects', 'pack')).filter((f) => f.endsWith('.pack')).length;
+    } catch {
+      return 0;
+    }
   }
 
   #isBig(path: string): boolean {
@@ -265,6 +325,12 @@ export class CheckpointStore {
     for (const c of all.slice(0, end + 1)) Object.assign(modes, c.modes ?? {});
     return modes;
   }
+}
+
+/** The store's index file as inode, size and change times; undefined when there is none. */
+function indexStamp(store: string): string | undefined {
+  const s = statSync(join(store, 'index'), { bigint: true, throwIfNoEntry: false });
+  return s && `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
 }
 
 function lstatOrUndefined(path: string) {
