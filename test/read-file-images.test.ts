@@ -56,7 +56,7 @@ for (const provider of PROVIDERS) {
     assert.ok(body.includes(PNG_BASE64), 'the image data is in the request');
     assert.match(body, /image\/png/);
     assert.doesNotMatch(body, /image\/jpeg/);
-    assert.match(body, /shot\.jpg is a PNG image \(\d+ bytes\), attached/);
+    assert.match(body, /shot\.jpg is a PNG image \(\d+ B\), attached/);
   });
 }
 
@@ -66,7 +66,7 @@ test('read_file on an image, for an OpenAI-compatible server, says it cannot be 
     OPENAI_BASE_URL: `${url}/v1`,
     OPENAI_MODEL: 'local-model',
   }));
-  assert.match(body, /shot\.png is a PNG image \(\d+ bytes\); this model cannot be shown images/);
+  assert.match(body, /shot\.png is a PNG image \(\d+ B\); this model cannot be shown images/);
   assert.ok(!body.includes(PNG_BASE64), 'no base64 as text');
   assert.doesNotMatch(body, /binary file/);
 });
@@ -74,7 +74,7 @@ test('read_file on an image, for an OpenAI-compatible server, says it cannot be 
 test('read_file on an image above 5 MB says so, and sends nothing of it', async () => {
   const big = Buffer.concat([PNG, Buffer.alloc(6 * 1024 * 1024)]);
   const body = await readImage('huge.png', big, PROVIDERS[1]!.env);
-  assert.match(body, /huge\.png is a PNG image \(\d+ KB\), larger than the 5 MB a model takes/);
+  assert.match(body, /huge\.png is a PNG image \(6\.0 MB\), larger than the 5 MB a model takes/);
   assert.ok(body.length < 100_000, `request is ${body.length} bytes`);
 });
 

@@ -7,6 +7,7 @@
 
 import { constants } from 'node:fs';
 import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import { formatBytes } from '../format.ts';
 import { IMAGE_SNIFF_BYTES, imageMediaType, MAX_IMAGE_BYTES } from './image-file.ts';
 import { readLineWindow } from './line-window.ts';
 import { didYouMean, displayPath, resolvePath } from './paths.ts';
@@ -149,7 +150,7 @@ async function imageResult(
   file: { media: string; size: number; shown: string; abs: string; show: boolean },
 ): Promise<ToolResult> {
   const { media, size, shown, abs } = file;
-  const what = `${shown} is a ${media.slice('image/'.length).toUpperCase()} image (${kb(size)})`;
+  const what = `${shown} is a ${media.slice('image/'.length).toUpperCase()} image (${formatBytes(size)})`;
   const fail = (output: string): ToolResult => ({ output, isError: true, path: abs, bytes: size });
   if (!file.show)
     return fail(
@@ -174,6 +175,3 @@ async function imageResult(
     bytes: filled,
   };
 }
-
-const kb = (bytes: number) =>
-  bytes < 1024 ? `${bytes} bytes` : `${(bytes / 1024).toFixed(bytes < 10240 ? 1 : 0)} KB`;
