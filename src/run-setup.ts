@@ -34,6 +34,7 @@ import type { Sandbox } from './sandbox/sandbox.ts';
 import { tmpPaths } from './sandbox/tmp-paths.ts';
 import { describeResumed } from './sessions/resume-notice.ts';
 import { previousSession } from './sessions/run.ts';
+import { CommandShell } from './shell/command-shell.ts';
 
 export interface SetupInput {
   opts: Options;
@@ -150,7 +151,7 @@ export async function setupRun({
       cwd,
       env: commandEnv(process.env),
       gate: safety.gate,
-      wrapArgv: safety.wrapArgv,
+      shell: commandShell(safety.sandbox),
       redact: keyRedactor(process.env, secrets),
       explainFailure: explainFor(safety),
       tmp: safety.sandbox && tmpPaths(cwd, safety.sandbox.privateTmp),
@@ -175,6 +176,16 @@ export async function setupRun({
     return { ...next, thinking };
   };
   return { cwd, env, safety, log, system, conversation, sinks, commandOutput, choose, mcp };
+}
+
+/** The run's command shell: inside the sandbox (its /tmp holds the output FIFOs), or plain. */
+function commandShell(box: Sandbox | undefined): CommandShell {
+  if (!box) return new CommandShell();
+  return new CommandShell({
+    wrap: box.wrapCommand,
+    key: box.shellKey,
+    fifos: { host: box.privateTmp, inside: '/tmp' },
+  });
 }
 
 async function pickModel(

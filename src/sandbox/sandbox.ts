@@ -25,6 +25,8 @@ export interface Sandbox {
   /** The host directory commands see as /tmp (kept for the run). */
   privateTmp: string;
   wrapCommand(argv: string[]): string[];
+  /** What a command's sandbox is made of now (the mounts): a command shell started under another must be replaced. */
+  shellKey(): string;
   wrapGit(argv: string[]): string[];
   dispose(): void;
 }
@@ -69,6 +71,10 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       const built = bwrapArgv(plan);
       for (const path of built.placeholders) placeholders.add(path);
       return [...(cgroup?.prefix() ?? []), ...built.prefix, ...rlimits, ...argv];
+    },
+    shellKey() {
+      const plan = { project: s.project, network: s.network, isRoot, privateTmp, hide, known: placeholders };
+      return bwrapArgv(plan).prefix.join('\0');
     },
     wrapGit(argv) {
       const plan = { project: s.project, network: false, isRoot, hide, readOnlyProject: true };

@@ -1,12 +1,13 @@
 // run_cmd: run one bash command line in the project directory.
-// Contract: the command runs in its own process group and session with stdin
-// closed; stdout and stderr share one pipe (exact arrival order); memory stays
+// Contract: the command runs (through the run's command shell, src/shell/) in its own
+// process group with stdin closed; stdout and stderr share one pipe (exact arrival order); memory stays
 // bounded whatever it prints; on timeout, abort or the output cap the whole group
 // gets SIGTERM, then SIGKILL `killGraceMs` later. After a normal exit, processes
 // left in the background keep running, but their output is waited for at most
 // `exitGraceMs`. Never throws for a failed command.
 
-import { spawn } from 'node:child_process';
+import type { Socket } from 'node:net';
+import { CommandShell } from '../shell/command-shell.ts';
 import { OutputBuffer } from './output-buffer.ts';
 import type { Tool, ToolContext, ToolResult } from './types.ts';
 
@@ -42,6 +43,9 @@ export const RUN_CMD_LIMITS: Readonly<RunCmdLimits> = Object.freeze({
   tailBytes: 4000,
   exitGraceMs: 500,
 });
+
+/** The shell of commands run without a sandbox and outside a run (a ToolContext without `shell`). */
+const plainShell = new CommandShell();
 
 /** Why the command stopped, when we stopped it. */
 type StopReason = 'timeout' | 'abort' | 'cap';
@@ -139,16 +143,7 @@ function runProcess(
   limits: RunCmdLimits,
 ): Promise<RunOutcome> {
   const buffer = new OutputBuffer(limits.headBytes, limits.tailBytes);
-  // The outer shell points stderr at the stdout pipe, then execs bash on the real command line
-  // untouched (same pid, so same process group). It is `sh`, which starts in half bash's time.
-  const inner = ['sh', '-c', 'exec 2>&1; exec bash -c "$1"', 'sh', command];
-  const [file, ...args] = ctx.wrapArgv ? ctx.wrapArgv(inner) : inner;
-  const child = spawn(file!, args, {
-    cwd: ctx.cwd,
-    env: childEnv(ctx.env),
-    detached: true,
-    stdio: ['ignore', 'pipe', 'ignore'],
-  });
+  const job = (ctx.shell ?? plainShell).start(command, ctx.cwd, childEnv(ctx.env));
 
   return new Promise((resolve) => {
     let stopped: StopReason | undefined;
@@ -157,14 +152,7 @@ function runProcess(
     let done = false;
     let graceTimer: NodeJS.Timeout | undefined;
 
-    const killGroup = (sig: NodeJS.Signals) => {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, sig);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
-    };
+    const killGroup = (sig: NodeJS.Signals) => job.kill(sig);
     const stop = (why: StopReason) => {
       if (stopped || done) return;
       stopped = why;
@@ -192,23 +180,28 @@ function runProcess(
     };
 
     ctx.signal.addEventListener('abort', onAbort, { once: true });
-    child.stdout.on('data', (chunk: Buffer) => {
-      buffer.push(chunk);
-      ctx.onOutput?.(chunk);
-      if (buffer.total > limits.maxOutputBytes) stop('cap');
+    let output: Socket | undefined;
+    job.on('output', (socket: Socket) => {
+      output = socket;
+      socket.on('data', (chunk: Buffer) => {
+        buffer.push(chunk);
+        ctx.onOutput?.(chunk);
+        if (buffer.total > limits.maxOutputBytes) stop('cap');
+      });
+      socket.on('error', () => {}); // read errors end the stream; 'close' follows
+      socket.on('close', () => {
+        pipeClosed = true;
+        if (exit) finish();
+      });
     });
-    child.stdout.on('close', () => {
-      pipeClosed = true;
-      if (exit) finish();
-    });
-    child.on('error', (err) => finish(err));
-    child.on('exit', (code, signal) => {
+    job.on('error', (err: Error) => finish(err));
+    job.on('exit', (code: number | null, signal: NodeJS.Signals | null) => {
       exit = { code, signal };
       if (pipeClosed) return finish();
       // Something left running holds the pipe. When we are killing the group, wait for SIGKILL to land.
       const wait = stopped ? limits.killGraceMs + 500 : limits.exitGraceMs;
       graceTimer = setTimeout(() => {
-        child.stdout.destroy();
+        output?.destroy();
         finish(undefined, !stopped);
       }, wait);
     });

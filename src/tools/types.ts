@@ -4,6 +4,7 @@
 // internal faults, which end the run.
 
 import type { TmpPaths } from '../sandbox/tmp-paths.ts';
+import type { CommandShell } from '../shell/command-shell.ts';
 
 /** The subset of JSON Schema our tools use for their parameters. */
 export interface ParamSchema {
@@ -45,8 +46,8 @@ export interface ToolContext {
   /** Aborted on Ctrl-C / SIGTERM: the tool must stop promptly (kill its process group). */
   signal: AbortSignal;
   gate: ApprovalGate;
-  /** Wraps a command's argv before it is spawned (the sandbox); absent: run as is. */
-  wrapArgv?: (argv: string[]) => string[];
+  /** The shell that runs commands (in the sandbox, when there is one); absent: an unsandboxed one. */
+  shell?: CommandShell;
   /** Hears a running command's output as it arrives (the terminal shows its last line live). */
   onOutput?: (chunk: Buffer) => void;
   /** Scrubs secrets (provider key values) from every tool result before anyone sees it. */

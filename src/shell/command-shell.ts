@@ -1,0 +1,266 @@
+// The command shell: one long-lived bash per run (inside the sandbox when there is one) that starts
+// every run_cmd command, instead of a sandbox and a fork of the agent per command.
+//
+// Contract:
+// - start(command, cwd) returns a job at once; the job says `exit` (code, signal) once the command
+//   has ended and `close` on its output once every process holding it has let go, exactly like a
+//   child process with one output pipe. `kill(signal)` reaches the command's whole process group,
+//   also after it ended (something it left running).
+// - The shell starts on first use and again whenever its launch changes: the environment, or the
+//   sandbox's key (a protected file that appeared since needs a mount of its own). A shell that is
+//   replaced or dies takes nothing with it silently: its jobs end with the truth (killed with it).
+// - Idle, the shell keeps nothing alive (no ref'd handle); dispose() ends it.
+// - Never throws: a shell that cannot start makes each job `error`.
+
+import { type ChildProcess, spawn } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { constants, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { Socket } from 'node:net';
+import { constants as osConstants, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SHELL_SCRIPT } from './shell-script.ts';
+
+export interface ShellLaunch {
+  /** Wraps the shell's argv (the sandbox); absent: run as is. */
+  wrap?: (argv: string[]) => string[];
+  /** What the wrapped shell depends on beyond the environment; a new value means a new shell. */
+  key?: () => string;
+  /** Where the FIFOs go: a host directory and the path the shell sees it at (the sandbox's /tmp). */
+  fifos?: { host: string; inside: string };
+}
+
+/** How much of a shell's own stderr is kept to explain a shell that failed to start. */
+const STDERR_KEEP = 4096;
+
+export interface ShellJob extends EventEmitter {
+  /** The command's output (stdout and stderr together); null until it started. */
+  output: Socket | null;
+  /** Sends `signal` to the command's process group (once it has one). */
+  kill(signal: NodeJS.Signals): void;
+  // Events: 'output' (Socket), 'exit' (code: number | null, signal: NodeJS.Signals | null), 'error' (Error)
+}
+
+interface Pending {
+  job: Job;
+  shell: RunningShell;
+}
+
+class Job extends EventEmitter implements ShellJob {
+  output: Socket | null = null;
+  pgid: number | undefined;
+  /** The FIFO's name in the shell's FIFO directory. */
+  fifo = '';
+  ended = false;
+  #wantKill: NodeJS.Signals[] = [];
+  #send: (signal: NodeJS.Signals, pgid: number) => void = () => {};
+
+  bind(send: (signal: NodeJS.Signals, pgid: number) => void): void {
+    this.#send = send;
+  }
+  started(pgid: number): void {
+    this.pgid = pgid;
+    for (const signal of this.#wantKill.splice(0)) this.#send(signal, pgid);
+  }
+  kill(signal: NodeJS.Signals): void {
+    if (this.pgid === undefined) this.#wantKill.push(signal);
+    else this.#send(signal, this.pgid);
+  }
+}
+
+interface RunningShell {
+  child: ChildProcess;
+  key: string;
+  fifoHost: string;
+  jobs: Map<string, Job>;
+  stderr: string;
+  gone: boolean;
+}
+
+export class CommandShell {
+  #launch: ShellLaunch;
+  #shell: RunningShell | undefined;
+  #ownDir: string | undefined;
+  #next = 1;
+
+  constructor(launch: ShellLaunch = {}) {
+    this.#launch = launch;
+  }
+
+  /** Starts `command` (bash -c) in `cwd` with exactly `env`. */
+  start(command: string, cwd: string, env: Record<string, string>): ShellJob {
+    const job = new Job();
+    const shell = this.#shellFor(env);
+    const id = String(this.#next++);
+    shell.jobs.set(id, job);
+    job.bind((signal, pgid) => {
+      if (!shell.gone) shell.child.stdin?.write(`K\0${signal}\0${pgid}\0`);
+    });
+    this.#refresh(shell);
+    if (shell.gone) queueMicrotask(() => this.#fail(shell, job, id));
+    else shell.child.stdin?.write(`R\0${id}\0${cwd}\0${command}\0`);
+    return job;
+  }
+
+  /** Ends the shell (commands still running keep running unsandboxed; sandboxed ones end with it). */
+  dispose(): void {
+    if (this.#shell) this.#retire(this.#shell);
+    this.#shell = undefined;
+    if (this.#ownDir) rmSync(this.#ownDir, { recursive: true, force: true });
+    this.#ownDir = undefined;
+  }
+
+  #shellFor(env: Record<string, string>): RunningShell {
+    const key = `${this.#launch.key?.() ?? ''}\0${JSON.stringify(env)}`;
+    const current = this.#shell;
+    if (current && !current.gone && current.key === key) return current;
+    if (current) this.#retire(current);
+    this.#shell = this.#spawn(key, env);
+    return this.#shell;
+  }
+
+  #fifoDirs(): { host: string; inside: string } {
+    const name = `.nanocode-shell-${process.pid}-${this.#next}`;
+    if (this.#launch.fifos) {
+      const { host, inside } = this.#launch.fifos;
+      return { host: join(host, name), inside: join(inside, name) };
+    }
+    this.#ownDir ??= mkdtempSync(join(tmpdir(), 'nanocode-shell-'));
+    const dir = join(this.#ownDir, name);
+    return { host: dir, inside: dir };
+  }
+
+  #spawn(key: string, env: Record<string, string>): RunningShell {
+    const dirs = this.#fifoDirs();
+    let child: ChildProcess;
+    const shell: RunningShell = {
+      child: undefined as unknown as ChildProcess,
+      key,
+      fifoHost: dirs.host,
+      jobs: new Map(),
+      stderr: '',
+      gone: false,
+    };
+    try {
+      mkdirSync(dirs.host, { recursive: true, mode: 0o700 });
+      const inner = ['bash', '--noprofile', '--norc', '-c', SHELL_SCRIPT, 'nanocode-shell', dirs.inside];
+      const [file, ...args] = this.#launch.wrap ? this.#launch.wrap(inner) : inner;
+      child = spawn(file!, args, { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+    } catch (error) {
+      shell.gone = true;
+      shell.stderr = (error as Error).message;
+      return shell;
+    }
+    shell.child = child;
+    let buffered = '';
+    child.stdout!.setEncoding('utf8');
+    child.stdout!.on('data', (text: string) => {
+      buffered += text;
+      let nl = buffered.indexOf('\n');
+      while (nl >= 0) {
+        this.#message(shell, buffered.slice(0, nl));
+        buffered = buffered.slice(nl + 1);
+        nl = buffered.indexOf('\n');
+      }
+    });
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (text: string) => {
+      if (shell.stderr.length < STDERR_KEEP) shell.stderr += text.slice(0, STDERR_KEEP - shell.stderr.length);
+    });
+    child.stdin!.on('error', () => {}); // a shell that died: its jobs are told by the 'close' below
+    // Not started (no bash, no bwrap): nothing will run, so nothing more will be said.
+    child.on('error', (error) => {
+      shell.stderr ||= error.message;
+      this.#gone(shell);
+    });
+    // Every writer of the status pipe is gone (the shell and each command's waiting subshell).
+    child.on('close', () => this.#gone(shell));
+    return shell;
+  }
+
+  #gone(shell: RunningShell): void {
+    shell.gone = true;
+    for (const [id, job] of shell.jobs) this.#fail(shell, job, id);
+    rmSync(shell.fifoHost, { recursive: true, force: true });
+    if (this.#shell === shell) this.#shell = undefined;
+  }
+
+  /** One line from the shell (see src/shell/shell-script.ts). */
+  #message(shell: RunningShell, line: string): void {
+    const [kind, id, a, b] = line.split(' ');
+    const job = shell.jobs.get(id ?? '');
+    if (!job) return;
+    if (kind === 'F') {
+      job.fifo = a ?? '';
+      try {
+        const fd = openSync(join(shell.fifoHost, job.fifo), constants.O_RDONLY | constants.O_NONBLOCK);
+        job.output = new Socket({ fd, readable: true, writable: false });
+        job.emit('output', job.output);
+      } catch (error) {
+        shell.jobs.delete(id!);
+        job.ended = true;
+        job.emit('error', error);
+      }
+    } else if (kind === 'S') {
+      // Both ends are open: the name can go.
+      unlinkQuiet(join(shell.fifoHost, job.fifo));
+      job.started(Number(a));
+    } else if (kind === 'E' || kind === 'X') {
+      shell.jobs.delete(id!);
+      job.ended = true;
+      unlinkQuiet(join(shell.fifoHost, job.fifo));
+      unlinkQuiet(join(shell.fifoHost, `${job.fifo}.s`));
+      this.#refresh(shell);
+      if (kind === 'X') {
+        job.output?.destroy();
+        job.emit('error', new Error(a === 'cd' ? 'no such directory' : `the shell said ${a}`));
+        return;
+      }
+      const status = Number(a);
+      const signal = b === 'signal' && status > 128 ? signalName(status - 128) : null;
+      job.emit('exit', signal ? null : status, signal);
+    }
+  }
+
+  /** A job whose shell is gone: it did not start, or it was killed with the shell. */
+  #fail(shell: RunningShell, job: Job, id: string): void {
+    shell.jobs.delete(id);
+    if (job.ended) return;
+    job.ended = true;
+    if (job.pgid === undefined) {
+      const why = shell.stderr.trim() || 'the command shell exited';
+      job.emit('error', new Error(why));
+    } else {
+      job.emit('exit', null, 'SIGKILL');
+    }
+  }
+
+  /** Keeps the process alive while the shell has jobs, and not a moment longer. */
+  #refresh(shell: RunningShell): void {
+    if (shell.gone) return;
+    const busy = shell.jobs.size > 0;
+    const handles = [shell.child, shell.child.stdout, shell.child.stderr, shell.child.stdin] as {
+      ref?: () => void;
+      unref?: () => void;
+    }[];
+    for (const h of handles) (busy ? h?.ref : h?.unref)?.call(h);
+  }
+
+  #retire(shell: RunningShell): void {
+    shell.child.stdin?.end();
+    this.#refresh(shell);
+  }
+}
+
+function unlinkQuiet(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch {
+    // Gone already.
+  }
+}
+
+function signalName(n: number): NodeJS.Signals | null {
+  for (const [name, value] of Object.entries(osConstants.signals))
+    if (value === n) return name as NodeJS.Signals;
+  return null;
+}

@@ -1,0 +1,52 @@
+// The bash program of the command shell (src/shell/command-shell.ts): one long-lived bash, inside the
+// sandbox when there is one, that starts each command so that the agent pays neither a sandbox start
+// nor a fork of itself per command.
+//
+// Protocol (every field ends with a NUL; a command line cannot hold one):
+//   in:  R <id> <dir> <command>  run `bash -c <command>` in <dir>, stdin /dev/null,
+//                                stdout and stderr into FIFO <fifo dir>/<n>
+//        K <signal> <pgid>       send <signal> to process group <pgid>
+//   out: F <id> <n>              the FIFO to open for reading (the command starts once it is open)
+//        S <id> <pgid>           started: the command is the leader of process group <pgid>
+//        E <id> <status> <how>   ended: <how> is `exit` (status is its code) or `signal` (128 + signal);
+//                                the job table's text in <fifo dir>/<n>.s says which
+//        X <id> <why>            not started (`cd`: <dir> is not a directory)
+// A command runs in its own process group (job control on while it is started), so a kill reaches
+// everything it started and nothing else. Each command waits in a subshell of its own, so several
+// may run at once and the shell keeps reading. FIFO <n+1> is made while command <n> runs.
+export const SHELL_SCRIPT = `d=$1
+n=1
+mkfifo -m 600 -- "$d/$n" 2>/dev/null
+while IFS= read -r -d '' op; do
+  case $op in
+  R)
+    IFS= read -r -d '' id; IFS= read -r -d '' dir; IFS= read -r -d '' cmd
+    f=$d/$n
+    [ -p "$f" ] || { mkdir -p -m 700 -- "$d"; mkfifo -m 600 -- "$f"; } 2>/dev/null
+    printf 'F %s %s\\n' "$id" "$n"
+    (
+      exec 3>"$f"
+      if ! cd -- "$dir" 2>/dev/null; then exec 3>&-; printf 'X %s cd\\n' "$id"; exit; fi
+      trap 'jobs -l >"$f.s"' CHLD
+      set -m
+      bash -c "$cmd" </dev/null >&3 2>&3 3>&- &
+      p=$!
+      set +m
+      exec 3>&-
+      LC_ALL=C
+      printf 'S %s %s\\n' "$id" "$p"
+      wait "$p"; s=$?
+      how=exit; j=; IFS= read -r j <"$f.s"
+      case $j in *Exit*|*Done*|'') ;; *) how=signal ;; esac
+      printf 'E %s %s %s\\n' "$id" "$s" "$how"
+    ) &
+    n=$((n + 1))
+    mkfifo -m 600 -- "$d/$n" 2>/dev/null
+    ;;
+  K)
+    IFS= read -r -d '' sig; IFS= read -r -d '' pg
+    kill -s "$sig" -- "-$pg" 2>/dev/null
+    ;;
+  esac
+done
+`;
