@@ -172,6 +172,7 @@ export class Conversation {
   }
 
   close(): void {
+    this.#opts.tools.shell?.dispose();
     this.#session?.close();
   }
 

@@ -21,6 +21,7 @@ import { type McpHub, startRunMcp } from './mcp/run.ts';
 import { preloadModel } from './model.ts';
 import { discoverModel } from './model-discovery.ts';
 import { buildSystemPrompt, type PromptSandbox } from './prompt.ts';
+import { afterFirstRequest } from './provider/first-request.ts';
 import { type ThinkingLevel, thinkingLevel } from './provider/thinking.ts';
 import { setTransportIdleTimeout } from './provider/transport.ts';
 import { chooseModel, KEY_VARS, type ModelChoice, NO_KEY_MESSAGE, ProviderConfigError } from './providers.ts';
@@ -143,15 +144,19 @@ export async function setupRun({
   const checkpoints = opts.checkpoints
     ? createCheckpointer({ cwd, env: process.env, classify, warn })
     : undefined;
+  const shell = commandShell(safety.sandbox);
+  const toolEnv = commandEnv(process.env);
+  // The shell (a sandbox start) starts while the first request is in flight, not when the first command waits.
+  afterFirstRequest(() => shell.prewarm(toolEnv));
   const conversation = new Conversation({
     cwd,
     choice,
     system,
     tools: {
       cwd,
-      env: commandEnv(process.env),
+      env: toolEnv,
       gate: safety.gate,
-      shell: commandShell(safety.sandbox),
+      shell,
       redact: keyRedactor(process.env, secrets),
       explainFailure: explainFor(safety),
       tmp: safety.sandbox && tmpPaths(cwd, safety.sandbox.privateTmp),

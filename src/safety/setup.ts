@@ -33,7 +33,6 @@ export interface SafetyOptions {
 
 export interface Safety {
   gate: ApprovalGate;
-  wrapArgv?: (argv: string[]) => string[];
   /** Present when commands run sandboxed. */
   sandbox?: Sandbox;
   rules: UserRules;
@@ -114,7 +113,7 @@ export async function setupSafety(opts: SafetyOptions): Promise<Safety> {
   const setStrict = (on: boolean) => {
     gateOptions.mode = on || forcedStrict ? 'strict' : 'default';
   };
-  return { gate, wrapArgv: sandbox?.wrapCommand, sandbox, rules, setYes, setStrict };
+  return { gate, sandbox, rules, setYes, setStrict };
 }
 
 /** The classifier's verdict on a command, with the user's rules applied. Its module loads on first use. */

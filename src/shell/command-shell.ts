@@ -10,7 +10,8 @@
 //   sandbox's key (a protected file that appeared since needs a mount of its own). A shell that is
 //   replaced or dies takes nothing with it silently: its jobs end with the truth (killed with it).
 // - Idle, the shell keeps nothing alive (no ref'd handle); dispose() ends it.
-// - Never throws: a shell that cannot start makes each job `error`.
+// - Never throws: a shell that cannot start makes each job `error`; so does a command line holding a
+//   NUL byte (bash cannot take one, and the protocol separates fields with it).
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
@@ -29,6 +30,17 @@ export interface ShellLaunch {
   fifos?: { host: string; inside: string };
 }
 
+export type CommandEnv = Record<string, string | undefined>;
+
+/** The environment commands get: the given one, pagers turned off. */
+function childEnv(env: CommandEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
+  out.PAGER = 'cat';
+  out.GIT_PAGER = 'cat';
+  return out;
+}
+
 /** How much of a shell's own stderr is kept to explain a shell that failed to start. */
 const STDERR_KEEP = 4096;
 
@@ -38,11 +50,6 @@ export interface ShellJob extends EventEmitter {
   /** Sends `signal` to the command's process group (once it has one). */
   kill(signal: NodeJS.Signals): void;
   // Events: 'output' (Socket), 'exit' (code: number | null, signal: NodeJS.Signals | null), 'error' (Error)
-}
-
-interface Pending {
-  job: Job;
-  shell: RunningShell;
 }
 
 class Job extends EventEmitter implements ShellJob {
@@ -86,9 +93,14 @@ export class CommandShell {
     this.#launch = launch;
   }
 
-  /** Starts `command` (bash -c) in `cwd` with exactly `env`. */
-  start(command: string, cwd: string, env: Record<string, string>): ShellJob {
+  /** Starts `command` (bash -c) in `cwd` with `env` (pagers off). */
+  start(command: string, cwd: string, env: CommandEnv): ShellJob {
     const job = new Job();
+    // A NUL ends a field of the protocol: what follows it would be read as a request of its own.
+    if (command.includes('\0') || cwd.includes('\0')) {
+      queueMicrotask(() => job.emit('error', new Error('the command line holds a NUL byte')));
+      return job;
+    }
     const shell = this.#shellFor(env);
     const id = String(this.#next++);
     shell.jobs.set(id, job);
@@ -109,7 +121,13 @@ export class CommandShell {
     this.#ownDir = undefined;
   }
 
-  #shellFor(env: Record<string, string>): RunningShell {
+  /** Starts the shell ahead of the first command (while a model request is in flight). */
+  prewarm(env: CommandEnv): void {
+    this.#shellFor(env);
+  }
+
+  #shellFor(given: CommandEnv): RunningShell {
+    const env = childEnv(given);
     const key = `${this.#launch.key?.() ?? ''}\0${JSON.stringify(env)}`;
     const current = this.#shell;
     if (current && !current.gone && current.key === key) return current;

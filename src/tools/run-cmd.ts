@@ -76,6 +76,11 @@ export function createRunCmd(overrides: Partial<RunCmdLimits> = {}): Tool<RunCmd
       additionalProperties: false,
     },
     async execute({ command, timeout }, ctx) {
+      if (command.includes('\0')) {
+        const output =
+          "Error: the command holds a NUL byte, which bash cannot take; write one with printf '\\0'";
+        return { output, isError: true, exitCode: null, bytes: 0, command };
+      }
       const gate = await ctx.gate.command(command);
       if (!gate.allowed) {
         return {
@@ -127,14 +132,6 @@ function pickTimeout(asked: number | undefined, limits: RunCmdLimits, notes: str
   return asked;
 }
 
-function childEnv(env: ToolContext['env']): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const [k, v] of Object.entries(env)) if (v !== undefined) out[k] = v;
-  out.PAGER = 'cat';
-  out.GIT_PAGER = 'cat';
-  return out;
-}
-
 /** Resolves once the command has exited and its output pipe closed (or `exitGraceMs` passed). Never rejects. */
 function runProcess(
   command: string,
@@ -143,7 +140,7 @@ function runProcess(
   limits: RunCmdLimits,
 ): Promise<RunOutcome> {
   const buffer = new OutputBuffer(limits.headBytes, limits.tailBytes);
-  const job = (ctx.shell ?? plainShell).start(command, ctx.cwd, childEnv(ctx.env));
+  const job = (ctx.shell ?? plainShell).start(command, ctx.cwd, ctx.env);
 
   return new Promise((resolve) => {
     let stopped: StopReason | undefined;

@@ -1,0 +1,134 @@
+// The command shell (src/shell/): one bash per run, inside the sandbox, starts every command. Tried
+// through the CLI and the fake LLM as a model would use it, and as a model that attacks it would:
+// a command that kills the shell, a command line that smuggles a second request, a protected file
+// that appears mid-run.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { CommandShell } from '../src/shell/command-shell.ts';
+import { runCmd } from '../src/tools/run-cmd.ts';
+import { type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
+import { makeCtx } from './fixtures/tool-ctx.ts';
+import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
+
+const hasBwrap =
+  process.platform === 'linux' &&
+  spawnSync('bwrap', ['--unshare-all', '--ro-bind', '/', '/', '--proc', '/proc', 'true']).status === 0;
+const needsBwrap = { skip: !hasBwrap && 'bubblewrap is not usable here' };
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+const cmd = (command: string): Step => ({ toolCalls: [{ name: 'run_cmd', args: { command } }] });
+const lastToolOutput = (r: RecordedRequest): string | undefined =>
+  r.body.messages.filter((m: { role: string }) => m.role === 'tool').at(-1)?.content;
+
+async function scripted(commands: string[], args: string[] = []) {
+  const fake = await startFakeLLM([...commands.map(cmd), { text: 'ok' }]);
+  const dir = tempProject();
+  dirs.push(dir);
+  const env = cleanEnv({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_MODEL: 'm' });
+  try {
+    const run = await runCli([...args, 'task'], { cwd: dir, env });
+    const outputs = fake.requests.slice(1).map((r) => lastToolOutput(r) ?? '');
+    return { run, dir, outputs };
+  } finally {
+    await fake.close();
+  }
+}
+
+for (const args of [[], ['--sandbox=off']]) {
+  const label = args.join(' ') || 'sandboxed';
+  const options = args.length ? {} : needsBwrap;
+
+  test(
+    `a command that kills the shell is reported killed; the next command gets a new shell (${label})`,
+    options,
+    async () => {
+      const { run, outputs } = await scripted(
+        [
+          // The command's parent is the subshell waiting on it; that one's parent is the shell.
+          `echo before; kill -KILL "$(cut -d' ' -f4 /proc/$PPID/stat)"; sleep 0.5; echo after`,
+          'echo again',
+        ],
+        args,
+      );
+      assert.equal(run.code, 0, run.stderr);
+      // In the sandbox the command dies with the shell; outside it, it runs to its end as it would have.
+      if (args.length) assert.equal(outputs[0], 'before\nafter\n[exit code 0]');
+      else assert.match(outputs[0]!, /^before\n\[killed: signal SIGKILL\]$/);
+      assert.equal(outputs[1], 'again\n[exit code 0]');
+    },
+  );
+}
+
+test(
+  'something one command leaves running in the background is still there for the next',
+  needsBwrap,
+  async () => {
+    const { run, outputs } = await scripted(
+      [
+        '(sleep 0.3; echo late > /tmp/bg.txt) > /dev/null 2>&1 &',
+        'for i in $(seq 50); do [ -s /tmp/bg.txt ] && break; sleep 0.1; done; cat /tmp/bg.txt',
+      ],
+      ['--yes'],
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(outputs[0], '[exit code 0]');
+    assert.equal(outputs[1], 'late\n[exit code 0]');
+  },
+);
+
+test('a .env file a command creates is read-only for the commands after it', needsBwrap, async () => {
+  const { run, outputs, dir } = await scripted(
+    ['echo A=1 > .env.staging && echo made', 'echo B=2 >> .env.staging; cat .env.staging'],
+    ['--yes'],
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(outputs[0]!, /^made\n/);
+  assert.match(outputs[1]!, /Read-only file system/);
+  assert.equal(readFileSync(join(dir, '.env.staging'), 'utf8'), 'A=1\n');
+});
+
+test('a command line holding a NUL byte is refused, never split into a second command', async () => {
+  const ctx = makeCtx();
+  try {
+    const marker = join(ctx.cwd, 'smuggled');
+    const r = await runCmd.execute({ command: `echo one\0R\x009\0/\0touch ${marker}\0` }, ctx);
+    assert.equal(r.isError, true);
+    assert.match(r.output, /NUL/);
+    // A command after it still runs, and the smuggled one never did.
+    const next = await runCmd.execute({ command: 'sleep 0.2; echo two' }, ctx);
+    assert.equal(next.output, 'two\n[exit code 0]');
+    assert.equal(existsSync(marker), false);
+  } finally {
+    ctx.cleanup();
+  }
+});
+
+test('the shell itself refuses a NUL byte in a command or directory (its field separator)', async () => {
+  const ctx = makeCtx();
+  const shell = new CommandShell();
+  try {
+    const marker = join(ctx.cwd, 'smuggled');
+    for (const [command, cwd] of [
+      [`echo one\0R\x009\0/\0touch ${marker}\0`, ctx.cwd],
+      ['echo one', `${ctx.cwd}\0R\x009\0/\0touch ${marker}\0`],
+    ] as const) {
+      const error = await new Promise<Error>((resolve) =>
+        shell.start(command, cwd, { PATH: process.env.PATH }).on('error', resolve),
+      );
+      assert.match(error.message, /NUL/);
+    }
+    const job = shell.start('sleep 0.2', ctx.cwd, { PATH: process.env.PATH });
+    assert.deepEqual(await new Promise((resolve) => job.on('exit', (...a) => resolve(a))), [0, null]);
+    assert.equal(existsSync(marker), false);
+  } finally {
+    shell.dispose();
+    ctx.cleanup();
+  }
+});
