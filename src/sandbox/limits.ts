@@ -1,9 +1,9 @@
-// Per-command resource limits inside the sandbox: a process count (a fork bomb
-// stops at it) and a memory cap per process.
+// Resource limits inside the sandbox (the run's command shell and every command
+// it starts): a process count (a fork bomb stops at it) and a memory cap per process.
 //
 // RLIMIT_NPROC counts, since Linux 5.14, the processes of the user *in the
-// sandbox's user namespace*, so it bounds the command alone — except for real
-// root, whom the kernel exempts. For root, each command also joins a fresh pids
+// sandbox's user namespace*, so it bounds the sandbox alone — except for real
+// root, whom the kernel exempts. For root, each sandbox also joins a fresh pids
 // cgroup (v1 `pids` hierarchy or a v2 cgroup with the pids controller) when one
 // can be created. RLIMIT_DATA bounds each process's heap and anonymous memory
 // (not address-space reservations, so V8 and Go still start).
@@ -19,7 +19,7 @@ import {
 import { totalmem } from 'node:os';
 import { delimiter, join } from 'node:path';
 
-/** Processes per command: NANOCODE_MAX_PROCESSES, default 1024. */
+/** Processes per sandbox: NANOCODE_MAX_PROCESSES, default 1024. */
 export function maxProcesses(env: NodeJS.ProcessEnv = process.env): number {
   const n = Number(env.NANOCODE_MAX_PROCESSES);
   return Number.isInteger(n) && n > 0 ? n : 1024;
@@ -39,9 +39,9 @@ export function rlimitPrefix(procs: number, path = process.env.PATH ?? ''): stri
   return ['bash', '-c', `ulimit -u ${procs} -d ${kb} && exec "$@"`, 'bash'];
 }
 
-/** A parent cgroup with the pids controller, for root; one child per command. */
+/** A parent cgroup with the pids controller, for root; one child per sandbox started. */
 export interface PidsCgroup {
-  /** The argv prefix (outside bwrap) that moves the command into a new child cgroup, then execs the rest. */
+  /** The argv prefix (outside bwrap) that moves what follows into a new child cgroup, then execs it. */
   prefix(): string[];
   /** Removes the child cgroups whose processes are all gone, and the parent once empty. Never throws. */
   cleanup(): void;
