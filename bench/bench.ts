@@ -11,6 +11,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeCommand } from '../src/safety/classify.ts';
 import { createSandbox } from '../src/sandbox/sandbox.ts';
+import { CommandShell } from '../src/shell/command-shell.ts';
 import { type FakeLLM, type Step, startFakeLLM } from '../test/fake-llm/server.ts';
 import { CLI, cleanEnv, tempProject } from '../test/helpers/cli.ts';
 import { checkpointRows } from './checkpoints.ts';
@@ -100,31 +101,61 @@ async function classification(): Promise<{ loadMs: number; medianUs: number; cas
   return { loadMs, medianUs: median(times), cases: cases.length };
 }
 
-/**
- * Median wall time of `bash -c true`, plain and wrapped as run_cmd wraps it (bwrap with the protected
- * paths, hidden credentials, rlimits and, as root, a pids cgroup); undefined when bwrap does not work.
- */
-async function sandboxOverhead(): Promise<{ plainMs: number; sandboxedMs: number } | undefined> {
+interface CommandCosts {
+  /** `bash -c true` spawned by node, as run_cmd did before the command shell. */
+  spawnMs: number;
+  /** `true` through the command shell, plain and inside the sandbox (the shell already running). */
+  plainShellMs: number;
+  sandboxedShellMs: number;
+  /** Starting a sandbox: `bwrap … bash -c true`, as the command shell's start costs. */
+  sandboxStartMs: number;
+}
+
+/** Median wall times of a trivial command each way; undefined when bwrap does not work. */
+async function commandCosts(): Promise<CommandCosts | undefined> {
   const dir = project();
-  const time = async (argv: string[]) => {
+  const median20 = async (once: () => Promise<boolean>) => {
     const runs: number[] = [];
     for (let i = 0; i < 20; i++) {
       const started = process.hrtime.bigint();
-      const code = await new Promise((r) =>
-        spawn(argv[0]!, argv.slice(1), { cwd: dir, stdio: 'ignore' })
-          .on('exit', r)
-          .on('error', () => r(-1)),
-      );
-      if (code !== 0) return undefined;
+      if (!(await once())) return undefined;
       runs.push(Number(process.hrtime.bigint() - started) / 1e6);
     }
     return median(runs);
   };
-  const plainMs = await time(['bash', '-c', 'true']);
+  const spawned = (argv: string[]) => () =>
+    new Promise<boolean>((r) =>
+      spawn(argv[0]!, argv.slice(1), { cwd: dir, stdio: 'ignore' })
+        .on('exit', (code) => r(code === 0))
+        .on('error', () => r(false)),
+    );
+  const through = (shell: CommandShell) => () =>
+    new Promise<boolean>((r) =>
+      shell
+        .start('true', dir, { PATH: SYSTEM_PATH })
+        .on('exit', (code) => r(code === 0))
+        .on('error', () => r(false)),
+    );
   const sandbox = createSandbox({ project: dir, home: homedir(), network: false });
-  const sandboxedMs = await time(sandbox.wrapCommand(['bash', '-c', 'true']));
-  sandbox.dispose();
-  return plainMs !== undefined && sandboxedMs !== undefined ? { plainMs, sandboxedMs } : undefined;
+  const plain = new CommandShell();
+  const boxed = new CommandShell({
+    wrap: sandbox.wrapCommand,
+    key: sandbox.shellKey,
+    fifos: { host: sandbox.privateTmp, inside: '/tmp' },
+  });
+  try {
+    const spawnMs = await median20(spawned(['bash', '-c', 'true']));
+    const sandboxStartMs = await median20(spawned(sandbox.wrapCommand(['bash', '-c', 'true'])));
+    const plainShellMs = await median20(through(plain));
+    const sandboxedShellMs = await median20(through(boxed));
+    if (spawnMs === undefined || sandboxStartMs === undefined) return undefined;
+    if (plainShellMs === undefined || sandboxedShellMs === undefined) return undefined;
+    return { spawnMs, plainShellMs, sandboxedShellMs, sandboxStartMs };
+  } finally {
+    plain.dispose();
+    boxed.dispose();
+    sandbox.dispose();
+  }
 }
 
 async function main() {
@@ -165,7 +196,7 @@ async function main() {
   if (forty.code !== 0) throw new Error(`40-turn task exited ${forty.code}`);
   const startup = median(version);
   const classify = await classification();
-  const sandbox = await sandboxOverhead();
+  const commands = await commandCosts();
   const longTask = await compactionRows();
   const first = await startToFirstRequest(RUNS);
   const long = [await longRun('compaction off', ['--no-compact']), await longRun('default compaction', [])];
@@ -190,10 +221,14 @@ async function main() {
         : 'n/a (test/fixtures/command-safety-cases.json missing)',
     ],
     [
-      'sandboxed command overhead',
-      sandbox
-        ? `${(sandbox.sandboxedMs - sandbox.plainMs).toFixed(1)} ms (bash -c true ${sandbox.plainMs.toFixed(1)} ms)`
+      'a command (true): spawned by node / through the command shell / in the sandbox',
+      commands
+        ? `${commands.spawnMs.toFixed(1)} / ${commands.plainShellMs.toFixed(1)} / ${commands.sandboxedShellMs.toFixed(1)} ms`
         : 'bwrap unavailable',
+    ],
+    [
+      'starting a sandbox (once per run: the command shell)',
+      commands ? `${commands.sandboxStartMs.toFixed(1)} ms` : 'n/a',
     ],
     ...longTask,
     ...checkpoints,
