@@ -13,10 +13,13 @@
 //        X <id> <why>            not started (`cd`: <dir> is not a directory)
 // A command runs in its own process group (job control on while it is started), so a kill reaches
 // everything it started and nothing else. Each command waits in a subshell of its own, so several
-// may run at once and the shell keeps reading. FIFO <n+1> is made while command <n> runs.
+// may run at once and the shell keeps reading. FIFOs are made sixteen at a time, ahead of need.
 export const SHELL_SCRIPT = `d=$1
 n=1
-mkfifo -m 600 -- "$d/$n" 2>/dev/null
+m=0
+# Makes FIFOs m+1 … m+16 with one mkfifo, so a command does not wait for a process start of its own.
+more() { a=(); while [ \${#a[@]} -lt 16 ]; do m=$((m + 1)); a+=("$d/$m"); done; mkfifo -m 600 -- "\${a[@]}" 2>/dev/null; }
+more
 while IFS= read -r -d '' op; do
   case $op in
   R)
@@ -41,7 +44,7 @@ while IFS= read -r -d '' op; do
       printf 'E %s %s %s\\n' "$id" "$s" "$how"
     ) &
     n=$((n + 1))
-    mkfifo -m 600 -- "$d/$n" 2>/dev/null
+    [ $n -le $m ] || more
     ;;
   K)
     IFS= read -r -d '' sig; IFS= read -r -d '' pg
