@@ -141,7 +141,7 @@ async function commandCosts(): Promise<CommandCosts | undefined> {
   const boxed = new CommandShell({
     wrap: sandbox.wrapCommand,
     key: sandbox.shellKey,
-    fifos: { host: sandbox.privateTmp, inside: '/tmp' },
+    fifos: sandbox.shellFifos,
   });
   try {
     const spawnMs = await median20(spawned(['bash', '-c', 'true']));

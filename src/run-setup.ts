@@ -189,7 +189,7 @@ function commandShell(box: Sandbox | undefined): CommandShell {
   return new CommandShell({
     wrap: box.wrapCommand,
     key: box.shellKey,
-    fifos: { host: box.privateTmp, inside: '/tmp' },
+    fifos: box.shellFifos,
   });
 }
 

@@ -3,8 +3,8 @@
 // a command that kills the shell, a command line that smuggles a second request, a protected file
 // that appears mid-run.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CommandShell } from '../src/shell/command-shell.ts';
@@ -27,11 +27,14 @@ const cmd = (command: string): Step => ({ toolCalls: [{ name: 'run_cmd', args: {
 const lastToolOutput = (r: RecordedRequest): string | undefined =>
   r.body.messages.filter((m: { role: string }) => m.role === 'tool').at(-1)?.content;
 
-async function scripted(commands: string[], args: string[] = []) {
+async function scripted(commands: string[], args: string[] = [], extraEnv: Record<string, string> = {}) {
   const fake = await startFakeLLM([...commands.map(cmd), { text: 'ok' }]);
   const dir = tempProject();
   dirs.push(dir);
-  const env = cleanEnv({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_MODEL: 'm' });
+  const env = {
+    ...cleanEnv({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_MODEL: 'm' }),
+    ...extraEnv,
+  };
   try {
     const run = await runCli([...args, 'task'], { cwd: dir, env });
     const outputs = fake.requests.slice(1).map((r) => lastToolOutput(r) ?? '');
@@ -132,3 +135,86 @@ test('the shell itself refuses a NUL byte in a command or directory (its field s
     ctx.cleanup();
   }
 });
+
+const hasPython = spawnSync('python3', ['-c', 'pass']).status === 0;
+const needsPidfd = {
+  skip: (!hasBwrap && 'bubblewrap is not usable here') || (!hasPython && 'python3 is not installed'),
+};
+
+/** Python that takes the shell's status stream from the waiting subshell (pidfd_getfd, as ptrace allows)
+ * and forges lines naming paths outside the sandbox, for the jobs that come next. */
+function forger(paths: string[]): string {
+  const lines = paths.flatMap((p) => ['2', '3', '4'].map((id) => `F ${id} ${p}\\n`)).join('');
+  return [
+    "python3 - <<'PY' &",
+    'import ctypes, os, time',
+    'libc = ctypes.CDLL(None, use_errno=True)',
+    // The forger's parent is the command's bash; that one's parent is the waiting subshell.
+    'stat = open(f"/proc/{os.getppid()}/stat").read()',
+    'pidfd = libc.syscall(434, int(stat.rsplit(")", 1)[1].split()[1]), 0)',
+    'fd = libc.syscall(438, pidfd, 1, 0)',
+    'print("got", fd > 0, flush=True)',
+    'if fd > 0:',
+    '    for _ in range(300):',
+    `        os.write(fd, b"${lines}")`,
+    '        time.sleep(0.01)',
+    'PY',
+    'sleep 0.3',
+  ].join('\n');
+}
+
+test(
+  "a command that forges the shell's messages cannot make nanocode read or remove a file outside the sandbox",
+  needsPidfd,
+  async () => {
+    const home = mkdtempSync('/var/tmp/nanocode-home-');
+    dirs.push(home);
+    mkdirSync(join(home, '.ssh'));
+    writeFileSync(join(home, '.ssh', 'id_rsa'), 'PRIVATE-KEY-MATERIAL\n');
+    execFileSync('mkfifo', [join(home, 'pipe')]);
+    writeFileSync(join(home, 'victim.s'), 'keep me\n');
+    const up = `${'../'.repeat(12)}${home.slice(1)}`;
+    const { run, outputs } = await scripted(
+      [
+        forger([`${up}/.ssh/id_rsa`, `${up}/pipe`, `${up}/victim`]),
+        'sleep 0.5; echo two',
+        'sleep 0.5; echo three',
+      ],
+      ['--yes'],
+      { HOME: home },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(outputs[0]!, /got True/, 'the forger reached the status stream');
+    for (const output of outputs) assert.doesNotMatch(output, /PRIVATE-KEY-MATERIAL/);
+    assert.equal(outputs[1], 'two\n[exit code 0]');
+    assert.equal(outputs[2], 'three\n[exit code 0]');
+    assert.ok(existsSync(join(home, 'pipe')), 'a host FIFO is not removed');
+    assert.equal(readFileSync(join(home, 'victim.s'), 'utf8'), 'keep me\n');
+  },
+);
+
+test(
+  'FIFOs a command replaces with symlinks to host FIFOs are refused, not followed',
+  needsBwrap,
+  async () => {
+    const home = mkdtempSync('/var/tmp/nanocode-home-');
+    dirs.push(home);
+    const pipe = join(home, 'pipe');
+    execFileSync('mkfifo', [pipe]);
+    // On the host, something keeps writing a secret into a FIFO of its own.
+    const writer = spawn('sh', ['-c', `while :; do echo HOST-SECRET > '${pipe}'; done`], { stdio: 'ignore' });
+    try {
+      // Inside, the FIFO directory is writable: every name, made and to come, becomes a symlink to it.
+      const plant = [
+        'cd /tmp/.nanocode-shell && p=$(ls | head -1 | cut -d. -f1)',
+        'for i in $(seq 1 40); do rm -f "$p.$i"; ln -s "$HOME/pipe" "$p.$i"; done; echo planted',
+      ].join('\n');
+      const { run, outputs } = await scripted([plant, 'echo two', 'echo three'], ['--yes'], { HOME: home });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(outputs[0]!, /^planted\n/);
+      for (const output of outputs) assert.doesNotMatch(output, /HOST-SECRET/);
+    } finally {
+      writer.kill('SIGKILL');
+    }
+  },
+);

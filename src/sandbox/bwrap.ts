@@ -20,6 +20,8 @@ export interface BwrapPlan {
   isRoot: boolean;
   /** Host directory mounted at /tmp; absent: a fresh empty /tmp per command. */
   privateTmp?: string;
+  /** Host directories mounted writable inside (after /tmp): mount points, so they cannot be moved or replaced. */
+  binds?: readonly { host: string; inside: string }[];
   /** Credential paths to hide (those that do not exist are skipped). */
   hide: readonly string[];
   /** Mount the project read-only too (nanocode's own git calls). */
@@ -61,6 +63,7 @@ export function bwrapArgv(plan: BwrapPlan): BwrapArgv {
   // /tmp must be set up before the project, or a project under /tmp would be hidden.
   if (plan.privateTmp) argv.push('--bind', plan.privateTmp, '/tmp');
   else argv.push('--tmpfs', '/tmp');
+  for (const { host, inside } of plan.binds ?? []) argv.push('--bind', host, inside);
   argv.push(plan.readOnlyProject ? '--ro-bind' : '--bind', p, p);
   const placeholders: string[] = [];
   if (!plan.readOnlyProject) protectProject(p, argv, placeholders, plan.known ?? new Set());

@@ -24,12 +24,17 @@ export interface Sandbox {
   network: boolean;
   /** The host directory commands see as /tmp (kept for the run). */
   privateTmp: string;
+  /** The command shell's FIFOs: a host directory, mounted inside at a path commands cannot replace. */
+  shellFifos: { host: string; inside: string };
   wrapCommand(argv: string[]): string[];
   /** What a command's sandbox is made of now (the mounts): a command shell started under another must be replaced. */
   shellKey(): string;
   wrapGit(argv: string[]): string[];
   dispose(): void;
 }
+
+/** Where commands see the command shell's FIFO directory (a mount point in their /tmp). */
+const SHELL_FIFOS_INSIDE = '/tmp/.nanocode-shell';
 
 /** SSH host keys, by name (their directory is readable, the keys are not). */
 function sshHostKeys(): string[] {
@@ -47,6 +52,11 @@ export function createSandbox(s: SandboxSettings): Sandbox {
   const isRoot = process.getuid?.() === 0;
   sweepStaleTmps();
   const privateTmp = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-`));
+  const shellFifos = {
+    host: mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-shell-`)),
+    inside: SHELL_FIFOS_INSIDE,
+  };
+  const binds = [shellFifos];
   const hide = [...credentialPaths(s.home), ...sshHostKeys()];
   const procs = maxProcesses();
   const rlimits = rlimitPrefix(procs);
@@ -59,6 +69,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     placeholders.clear();
     cgroup?.cleanup();
     rmSync(privateTmp, { recursive: true, force: true, maxRetries: 2 });
+    rmSync(shellFifos.host, { recursive: true, force: true, maxRetries: 2 });
     process.off('exit', dispose);
   };
   process.on('exit', dispose);
@@ -66,14 +77,31 @@ export function createSandbox(s: SandboxSettings): Sandbox {
   return {
     network: s.network,
     privateTmp,
+    shellFifos,
     wrapCommand(argv) {
-      const plan = { project: s.project, network: s.network, isRoot, privateTmp, hide, known: placeholders };
+      const plan = {
+        project: s.project,
+        network: s.network,
+        isRoot,
+        privateTmp,
+        binds,
+        hide,
+        known: placeholders,
+      };
       const built = bwrapArgv(plan);
       for (const path of built.placeholders) placeholders.add(path);
       return [...(cgroup?.prefix() ?? []), ...built.prefix, ...rlimits, ...argv];
     },
     shellKey() {
-      const plan = { project: s.project, network: s.network, isRoot, privateTmp, hide, known: placeholders };
+      const plan = {
+        project: s.project,
+        network: s.network,
+        isRoot,
+        privateTmp,
+        binds,
+        hide,
+        known: placeholders,
+      };
       return bwrapArgv(plan).prefix.join('\0');
     },
     wrapGit(argv) {

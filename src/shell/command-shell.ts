@@ -12,10 +12,15 @@
 // - Idle, the shell keeps nothing alive (no ref'd handle); dispose() ends it.
 // - Never throws: a shell that cannot start makes each job `error`; so does a command line holding a
 //   NUL byte (bash cannot take one, and the protocol separates fields with it).
+// - What the shell says is untrusted: a sandboxed command can reach its status stream (ptrace is
+//   allowed between processes of one user). Lines are taken only in the exact grammar, FIFO names are
+//   numbers we join to a directory the sandbox cannot move (a bind mount of the sandbox's), opened
+//   without following a symlink and only if they are FIFOs, once per job: a forged line can end or
+//   confuse a job of the run, never reach a file outside the sandbox.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { constants, mkdirSync, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +31,8 @@ export interface ShellLaunch {
   wrap?: (argv: string[]) => string[];
   /** What the wrapped shell depends on beyond the environment; a new value means a new shell. */
   key?: () => string;
-  /** Where the FIFOs go: a host directory and the path the shell sees it at (the sandbox's /tmp). */
+  /** Where the FIFOs go: a host directory the commands cannot move or replace, and the path the shell
+   * sees it at. Absent: a private directory of our own (no sandbox). */
   fifos?: { host: string; inside: string };
 }
 
@@ -77,7 +83,9 @@ class Job extends EventEmitter implements ShellJob {
 interface RunningShell {
   child: ChildProcess;
   key: string;
+  /** The FIFO directory (host side) and this shell's prefix of names in it. */
   fifoHost: string;
+  prefix: string;
   jobs: Map<string, Job>;
   stderr: string;
   gone: boolean;
@@ -88,6 +96,7 @@ export class CommandShell {
   #shell: RunningShell | undefined;
   #ownDir: string | undefined;
   #next = 1;
+  #shells = 1;
 
   constructor(launch: ShellLaunch = {}) {
     this.#launch = launch;
@@ -136,31 +145,35 @@ export class CommandShell {
     return this.#shell;
   }
 
-  #fifoDirs(): { host: string; inside: string } {
-    const name = `.nanocode-shell-${process.pid}-${this.#next}`;
-    if (this.#launch.fifos) {
-      const { host, inside } = this.#launch.fifos;
-      return { host: join(host, name), inside: join(inside, name) };
-    }
+  #fifoDir(): { host: string; inside: string } {
+    if (this.#launch.fifos) return this.#launch.fifos;
     this.#ownDir ??= mkdtempSync(join(tmpdir(), 'nanocode-shell-'));
-    const dir = join(this.#ownDir, name);
-    return { host: dir, inside: dir };
+    return { host: this.#ownDir, inside: this.#ownDir };
   }
 
   #spawn(key: string, env: Record<string, string>): RunningShell {
-    const dirs = this.#fifoDirs();
+    const dirs = this.#fifoDir();
     let child: ChildProcess;
     const shell: RunningShell = {
       child: undefined as unknown as ChildProcess,
       key,
       fifoHost: dirs.host,
+      prefix: `${process.pid}-${this.#shells++}`,
       jobs: new Map(),
       stderr: '',
       gone: false,
     };
     try {
-      mkdirSync(dirs.host, { recursive: true, mode: 0o700 });
-      const inner = ['bash', '--noprofile', '--norc', '-c', SHELL_SCRIPT, 'nanocode-shell', dirs.inside];
+      const inner = [
+        'bash',
+        '--noprofile',
+        '--norc',
+        '-c',
+        SHELL_SCRIPT,
+        'nanocode-shell',
+        dirs.inside,
+        shell.prefix,
+      ];
       const [file, ...args] = this.#launch.wrap ? this.#launch.wrap(inner) : inner;
       child = spawn(file!, args, { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
     } catch (error) {
@@ -198,39 +211,48 @@ export class CommandShell {
   #gone(shell: RunningShell): void {
     shell.gone = true;
     for (const [id, job] of shell.jobs) this.#fail(shell, job, id);
-    rmSync(shell.fifoHost, { recursive: true, force: true });
     if (this.#shell === shell) this.#shell = undefined;
   }
 
-  /** One line from the shell (see src/shell/shell-script.ts). */
+  #fifoPath(shell: RunningShell, n: string, suffix = ''): string {
+    return join(shell.fifoHost, `${shell.prefix}.${n}${suffix}`);
+  }
+
+  /** One line from the shell (see src/shell/shell-script.ts); anything else is ignored. */
   #message(shell: RunningShell, line: string): void {
-    const [kind, id, a, b] = line.split(' ');
-    const job = shell.jobs.get(id ?? '');
-    if (!job) return;
+    const m = LINE.exec(line);
+    if (!m) return;
+    const [, kind, id, a, b] = m as unknown as [string, string, string, string, string | undefined];
+    const job = shell.jobs.get(id);
+    if (!job || (a === 'cd') !== (kind === 'X')) return;
     if (kind === 'F') {
-      job.fifo = a ?? '';
+      if (job.fifo || b !== undefined) return;
+      job.fifo = a;
       try {
-        const fd = openSync(join(shell.fifoHost, job.fifo), constants.O_RDONLY | constants.O_NONBLOCK);
-        job.output = new Socket({ fd, readable: true, writable: false });
+        job.output = openFifo(this.#fifoPath(shell, a));
         job.emit('output', job.output);
       } catch (error) {
-        shell.jobs.delete(id!);
+        shell.jobs.delete(id);
         job.ended = true;
+        this.#refresh(shell);
         job.emit('error', error);
       }
     } else if (kind === 'S') {
+      if (!job.fifo || job.pgid !== undefined || b !== undefined) return;
       // Both ends are open: the name can go.
-      unlinkQuiet(join(shell.fifoHost, job.fifo));
+      unlinkQuiet(this.#fifoPath(shell, job.fifo));
       job.started(Number(a));
-    } else if (kind === 'E' || kind === 'X') {
-      shell.jobs.delete(id!);
+    } else if ((kind === 'E' && b !== undefined) || (kind === 'X' && b === undefined)) {
+      shell.jobs.delete(id);
       job.ended = true;
-      unlinkQuiet(join(shell.fifoHost, job.fifo));
-      unlinkQuiet(join(shell.fifoHost, `${job.fifo}.s`));
+      if (job.fifo) {
+        unlinkQuiet(this.#fifoPath(shell, job.fifo));
+        unlinkQuiet(this.#fifoPath(shell, job.fifo, '.s'));
+      }
       this.#refresh(shell);
       if (kind === 'X') {
         job.output?.destroy();
-        job.emit('error', new Error(a === 'cd' ? 'no such directory' : `the shell said ${a}`));
+        job.emit('error', new Error('no such directory'));
         return;
       }
       const status = Number(a);
@@ -266,6 +288,21 @@ export class CommandShell {
   #retire(shell: RunningShell): void {
     shell.child.stdin?.end();
     this.#refresh(shell);
+  }
+}
+
+/** The shell's lines: F id n, S id pgid, E id status exit|signal, X id cd. */
+const LINE = /^([FSEX]) (\d{1,9}) (\d{1,9}|cd)(?: (exit|signal))?$/;
+
+/** Opens a FIFO for reading without blocking: never through a symlink, never anything but a FIFO. */
+function openFifo(path: string): Socket {
+  const fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+  try {
+    if (!fstatSync(fd).isFIFO()) throw new Error(`${path} is not a FIFO`);
+    return new Socket({ fd, readable: true, writable: false });
+  } catch (error) {
+    closeSync(fd);
+    throw error;
   }
 }
 
