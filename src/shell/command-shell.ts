@@ -147,7 +147,12 @@ export class CommandShell {
 
   #fifoDir(): { host: string; inside: string } {
     if (this.#launch.fifos) return this.#launch.fifos;
-    this.#ownDir ??= mkdtempSync(join(tmpdir(), 'nanocode-shell-'));
+    if (!this.#ownDir) {
+      // Named like the sandbox's temps, so a run that was killed has it swept by a later one.
+      const dir = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-shell-`));
+      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+      this.#ownDir = dir;
+    }
     return { host: this.#ownDir, inside: this.#ownDir };
   }
 
