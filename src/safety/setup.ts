@@ -12,6 +12,7 @@ import { createSandbox, type Sandbox } from '../sandbox/sandbox.ts';
 import type { ApprovalGate } from '../tools/types.ts';
 import { withCliRules } from './cli-rules.ts';
 import { type ApprovalMode, type ApprovalQuestion, createGate } from './gate.ts';
+import type { Analysis } from './levels.ts';
 import { getBashParser } from './parser.ts';
 import { applyRules, loadRules, type UserRules } from './rules.ts';
 
@@ -118,6 +119,24 @@ export async function setupSafety(opts: SafetyOptions): Promise<Safety> {
 
 /** The classifier's verdict on a command, with the user's rules applied. Its module loads on first use. */
 export async function classifyWithRules(command: string, cwd: string, home: string, rules: UserRules) {
-  const { analyzeCommand } = await import('./classify.ts');
-  return applyRules(await analyzeCommand(command, { projectDir: cwd, homeDir: home }), rules);
+  return applyRules(await analyze(command, cwd, home), rules);
+}
+
+/** Analyses of the last commands: a turn's command is classified for its checkpoint and then by the gate. */
+const analyses = new Map<string, Promise<Analysis>>();
+const KEEP_ANALYSES = 32;
+
+/** The classifier's analysis, memoized: it reads the command text and the two directories only. */
+function analyze(command: string, cwd: string, home: string): Promise<Analysis> {
+  const key = `${cwd}\0${home}\0${command}`;
+  let analysis = analyses.get(key);
+  if (!analysis) {
+    analysis = import('./classify.ts').then(({ analyzeCommand }) =>
+      analyzeCommand(command, { projectDir: cwd, homeDir: home }),
+    );
+    analysis.catch(() => analyses.delete(key));
+    analyses.set(key, analysis);
+    if (analyses.size > KEEP_ANALYSES) analyses.delete(analyses.keys().next().value!);
+  }
+  return analysis;
 }
