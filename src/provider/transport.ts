@@ -93,7 +93,7 @@ function send(target: URL, init: FetchInit, route: Route, signal: AbortSignal | 
     const body = bodyOf(init.body as Body);
     const headers: Record<string, string> = {};
     for (const [name, value] of new Headers(init.headers as never)) headers[name] = value;
-    if (body !== undefined) headers['content-length'] = String(byteLength(body));
+    if (body !== undefined) headers['content-length'] = String(body.byteLength);
     const lib = route.url.protocol === 'https:' ? https : http;
     const req = lib.request(route.url, {
       method: init.method ?? 'GET',
@@ -153,15 +153,13 @@ function isLoopback(hostname: string): boolean {
  * The body as given: a JSON string is written to the socket as it is (encoded there, once), not copied
  * into a Buffer first; late in a long run it is most of a megabyte on every request.
  */
-function bodyOf(body: Body): string | Uint8Array | undefined {
+/** The body as bytes: a string is encoded once, for both its length and the write. */
+function bodyOf(body: Body): Uint8Array | undefined {
   if (body == null) return undefined;
-  if (typeof body === 'string' || body instanceof Uint8Array) return body;
+  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   throw new TypeError('nanocode transport: unsupported request body');
-}
-
-function byteLength(body: string | Uint8Array): number {
-  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
 }
 
 function abortError(signal: AbortSignal): unknown {
