@@ -1,6 +1,6 @@
 // Whether bubblewrap can start here: once per run, by running `true` inside a
 // sandbox shaped like the real ones (the project mounted read-only, so the probe
-// leaves no placeholders behind). ~2 ms where it works; never throws.
+// leaves no placeholders behind): one sandbox start (~15–30 ms, while the provider loads); never throws.
 import { spawn } from 'node:child_process';
 import { bwrapArgv } from './bwrap.ts';
 
