@@ -5,9 +5,11 @@
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { CommandShell } from '../src/shell/command-shell.ts';
+import { SHELL_SCRIPT } from '../src/shell/shell-script.ts';
 import { runCmd } from '../src/tools/run-cmd.ts';
 import { type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
 import { makeCtx } from './fixtures/tool-ctx.ts';
@@ -219,3 +221,24 @@ test(
     }
   },
 );
+
+test('a shell whose input ends (nanocode gone) leaves no subshell blocked on a FIFO nobody opens', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'nanocode-shell-test-'));
+  dirs.push(dir);
+  const shell = spawn('bash', ['--noprofile', '--norc', '-c', SHELL_SCRIPT, 'nanocode-shell', dir, 't'], {
+    stdio: ['pipe', 'pipe', 'ignore'],
+  });
+  let said = '';
+  const closed = new Promise<boolean>((resolve) => {
+    shell.on('close', () => resolve(true));
+    setTimeout(() => resolve(false), 5000).unref();
+  });
+  shell.stdout.on('data', (chunk: Buffer) => {
+    said += chunk.toString();
+    // The command is about to start once its FIFO is opened: nanocode goes away instead.
+    if (said.startsWith('F 1 ')) shell.stdin.end();
+  });
+  shell.stdin.write(`R\x001\0${dir}\0echo never\0`);
+  assert.equal(await closed, true, 'the status stream closed: no subshell holds it');
+  shell.kill('SIGKILL');
+});

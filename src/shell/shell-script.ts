@@ -14,6 +14,7 @@
 // A command runs in its own process group (job control on while it is started), so a kill reaches
 // everything it started and nothing else. Each command waits in a subshell of its own, so several
 // may run at once and the shell keeps reading. FIFOs are made sixteen at a time, ahead of need.
+// At the end of its input the shell ends its waiting subshells (not the commands) and exits.
 // Arguments: $1 the FIFO directory, $2 the prefix of this shell's FIFOs in it.
 export const SHELL_SCRIPT = `d=$1/$2
 n=1
@@ -53,4 +54,7 @@ while IFS= read -r -d '' op; do
     ;;
   esac
 done
+# No more requests (nanocode closed the shell, or died): the waiting subshells go, so none is left
+# blocked opening a FIFO nobody will read; the commands themselves are not touched.
+kill $(jobs -p) 2>/dev/null
 `;
