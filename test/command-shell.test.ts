@@ -13,12 +13,8 @@ import { SHELL_SCRIPT } from '../src/shell/shell-script.ts';
 import { runCmd } from '../src/tools/run-cmd.ts';
 import { type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
 import { makeCtx } from './fixtures/tool-ctx.ts';
+import { hasBwrap, needsBwrap } from './helpers/bwrap.ts';
 import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
-
-const hasBwrap =
-  process.platform === 'linux' &&
-  spawnSync('bwrap', ['--unshare-all', '--ro-bind', '/', '/', '--proc', '/proc', 'true']).status === 0;
-const needsBwrap = { skip: !hasBwrap && 'bubblewrap is not usable here' };
 
 const dirs: string[] = [];
 after(() => {

@@ -3,7 +3,7 @@
 // with harmless payloads (`touch` a marker) and a fake $HOME. Tests that need a
 // working bubblewrap skip with a message where it is missing.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -19,13 +19,10 @@ import {
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type FakeLLM, type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
+import { needsBwrap } from './helpers/bwrap.ts';
 import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
 
 const KEY = 'sk-test-secret-value-1234567890';
-const hasBwrap =
-  process.platform === 'linux' &&
-  spawnSync('bwrap', ['--unshare-all', '--ro-bind', '/', '/', '--proc', '/proc', 'true']).status === 0;
-const needsBwrap = { skip: !hasBwrap && 'bubblewrap is not usable here' };
 
 const cleanup: string[] = [];
 after(() => {

@@ -73,36 +73,28 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     process.off('exit', dispose);
   };
   process.on('exit', dispose);
+  /** The sandbox of commands as the project is now (placeholders made earlier count as missing). */
+  const commandPlan = () => ({
+    project: s.project,
+    network: s.network,
+    isRoot,
+    privateTmp,
+    binds,
+    hide,
+    known: placeholders,
+  });
 
   return {
     network: s.network,
     privateTmp,
     shellFifos,
     wrapCommand(argv) {
-      const plan = {
-        project: s.project,
-        network: s.network,
-        isRoot,
-        privateTmp,
-        binds,
-        hide,
-        known: placeholders,
-      };
-      const built = bwrapArgv(plan);
+      const built = bwrapArgv(commandPlan());
       for (const path of built.placeholders) placeholders.add(path);
       return [...(cgroup?.prefix() ?? []), ...built.prefix, ...rlimits, ...argv];
     },
     shellKey() {
-      const plan = {
-        project: s.project,
-        network: s.network,
-        isRoot,
-        privateTmp,
-        binds,
-        hide,
-        known: placeholders,
-      };
-      return bwrapArgv(plan).prefix.join('\0');
+      return bwrapArgv(commandPlan()).prefix.join('\0');
     },
     wrapGit(argv) {
       const plan = { project: s.project, network: false, isRoot, hide, readOnlyProject: true };
