@@ -238,3 +238,48 @@ test('a shell whose input ends (nanocode gone) leaves no subshell blocked on a F
   assert.equal(await closed, true, 'the status stream closed: no subshell holds it');
   shell.kill('SIGKILL');
 });
+
+for (const direct of [false, true]) {
+  test(`a job says what the command printed, how it ended, and a kill reaches its group (${direct ? 'a process per command' : 'the shell'})`, async () => {
+    const shell = new CommandShell({ direct });
+    const env = { PATH: process.env.PATH };
+    const run = (command: string, killAfterMs?: number) =>
+      new Promise<{ out: string; code: number | null; signal: string | null }>((resolve, reject) => {
+        const job = shell.start(command, tmpdir(), env);
+        let out = '';
+        let ended: [number | null, string | null] | undefined;
+        let closed = false;
+        const done = () => ended && closed && resolve({ out, code: ended[0], signal: ended[1] });
+        job.on('output', (socket: import('node:net').Socket) => {
+          socket.on('data', (d: Buffer) => {
+            out += d;
+          });
+          socket.on('close', () => {
+            closed = true;
+            done();
+          });
+        });
+        job.on('exit', (code: number | null, signal: string | null) => {
+          ended = [code, signal];
+          done();
+        });
+        job.on('error', reject);
+        if (killAfterMs) setTimeout(() => job.kill('SIGTERM'), killAfterMs);
+      });
+    try {
+      assert.deepEqual(await run('echo out; echo err >&2; exit 3'), {
+        out: 'out\nerr\n',
+        code: 3,
+        signal: null,
+      });
+      assert.deepEqual(await run('kill -KILL $$'), { out: '', code: null, signal: 'SIGKILL' });
+      // The group: a child of the command dies with it, and holds the output no longer.
+      const started = Date.now();
+      const killed = await run('sleep 30 & echo started; wait', 300);
+      assert.equal(killed.out, 'started\n');
+      assert.ok(Date.now() - started < 5000);
+    } finally {
+      shell.dispose();
+    }
+  });
+}

@@ -24,6 +24,7 @@ import { closeSync, constants, fstatSync, mkdtempSync, openSync, rmSync, unlinkS
 import { Socket } from 'node:net';
 import { constants as osConstants, tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { startDirect } from './direct-job.ts';
 import { SHELL_SCRIPT } from './shell-script.ts';
 
 export interface ShellLaunch {
@@ -34,6 +35,9 @@ export interface ShellLaunch {
   /** Where the FIFOs go: a host directory the commands cannot move or replace, and the path the shell
    * sees it at. Absent: a private directory of our own (no sandbox). */
   fifos?: { host: string; inside: string };
+  /** Start each command as a process of its own instead (src/shell/direct-job.ts). Default: outside
+   * Linux, where what the shell's FIFOs rely on (a reader sees no end before a writer came) is untested. */
+  direct?: boolean;
 }
 
 export type CommandEnv = Record<string, string | undefined>;
@@ -102,6 +106,10 @@ export class CommandShell {
     this.#launch = launch;
   }
 
+  get #direct(): boolean {
+    return this.#launch.direct ?? process.platform !== 'linux';
+  }
+
   /** Starts `command` (bash -c) in `cwd` with `env` (pagers off). */
   start(command: string, cwd: string, env: CommandEnv): ShellJob {
     const job = new Job();
@@ -110,6 +118,7 @@ export class CommandShell {
       queueMicrotask(() => job.emit('error', new Error('the command line holds a NUL byte')));
       return job;
     }
+    if (this.#direct) return startDirect(command, cwd, childEnv(env), this.#launch.wrap);
     const shell = this.#shellFor(env);
     const id = String(this.#next++);
     shell.jobs.set(id, job);
@@ -132,7 +141,7 @@ export class CommandShell {
 
   /** Starts the shell ahead of the first command (while a model request is in flight). */
   prewarm(env: CommandEnv): void {
-    this.#shellFor(env);
+    if (!this.#direct) this.#shellFor(env);
   }
 
   #shellFor(given: CommandEnv): RunningShell {
