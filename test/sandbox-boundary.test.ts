@@ -415,3 +415,24 @@ test('commands and the file tools share one private /tmp for the run', needsBwra
   assert.match(outputs[2]!, /from the command/);
   assert.ok(!existsSync(`/tmp/${name}`), 'the host /tmp is untouched');
 });
+
+test(
+  'the provider code cache (code nanocode runs outside the sandbox) is out of reach, even when the project is the home directory',
+  needsBwrap,
+  async () => {
+    const home = fakeHome();
+    const planted = join(home, '.cache', 'nanocode', 'code-cache', 'planted.bin');
+    const { run, outputs } = await scripted(
+      [
+        cmd(
+          'mkdir -p ~/.cache/nanocode/code-cache; echo evil > ~/.cache/nanocode/code-cache/planted.bin; echo tried',
+        ),
+      ],
+      // The default place: under the home directory, which is the project here.
+      { args: ['--yes'], dir: home, home, env: { XDG_CACHE_HOME: join(home, '.cache') } },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(outputs[0]!, /Read-only file system[\s\S]*tried/);
+    assert.equal(existsSync(planted), false);
+  },
+);

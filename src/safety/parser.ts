@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import type { Node, Parser as TSParser } from 'web-tree-sitter';
+import { applyV8Flags } from '../v8-flags.ts';
 
 export type { Node } from 'web-tree-sitter';
 
@@ -30,10 +31,7 @@ export function getBashParser(): Promise<BashParser> {
 }
 
 async function load(): Promise<BashParser> {
-  // Baseline (Liftoff) code only: optimizing the 1.3 MB grammar with TurboFan costs ~0.7 s of CPU on
-  // background threads right when the first command runs, and parsing one command needs no more speed.
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--liftoff-only');
+  applyV8Flags(); // baseline WebAssembly code only (src/v8-flags.ts)
   const runtimeWasm = wasmFile('tree-sitter.wasm', 'web-tree-sitter/tree-sitter.wasm');
   const grammarWasm = wasmFile('tree-sitter-bash.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm');
   const { Parser, Language } = await import('web-tree-sitter');

@@ -9,6 +9,7 @@
 import { lstatSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ensureCodeCacheDir } from '../provider/cached-script.ts';
 import { bwrapArgv } from './bwrap.ts';
 import { createPidsCgroup, isAlive, maxProcesses, rlimitPrefix } from './limits.ts';
 import { credentialPaths } from './policy.ts';
@@ -57,7 +58,10 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     inside: SHELL_FIFOS_INSIDE,
   };
   const binds = [shellFifos];
-  const hide = [...credentialPaths(s.home), ...sshHostKeys()];
+  // The provider code cache runs outside the sandbox: no command may write it (a project that is the
+  // home directory included). Made now, so that it exists to be hidden.
+  const codeCache = ensureCodeCacheDir();
+  const hide = [...credentialPaths(s.home), ...sshHostKeys(), ...(codeCache ? [codeCache] : [])];
   const procs = maxProcesses();
   const rlimits = rlimitPrefix(procs);
   const cgroup = isRoot ? createPidsCgroup(procs) : undefined;

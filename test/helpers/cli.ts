@@ -2,7 +2,7 @@
 // environment (no keys from the outer shell, a private HOME), optional stdin.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, realpathSync } from 'node:fs';
+import { mkdtempSync, readFileSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,13 +26,22 @@ export interface CliOptions {
   onSpawn?: (child: import('node:child_process').ChildProcess) => void;
 }
 
+/** One provider code cache for the CLI runs of this test process (src/provider/cached-script.ts). */
+let codeCache: string | undefined;
+
 export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
   const home = mkdtempSync(join(tmpdir(), 'nanocode-home-'));
+  if (!codeCache) {
+    const dir = mkdtempSync(join(tmpdir(), 'nanocode-cache-'));
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+    codeCache = dir;
+  }
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
     LANG: 'C.UTF-8',
     NO_COLOR: '1',
+    XDG_CACHE_HOME: codeCache,
     ...extra,
   };
 }

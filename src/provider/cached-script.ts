@@ -1,0 +1,76 @@
+// Loads a provider bundle (dist/providers/<name>.cjs, one self-contained CommonJS file) with V8's code
+// cache: Node 20 has no compile cache for ES modules, and compiling a provider with its zod and
+// provider-utils is the largest single cost before the first request (~30 ms, plus the functions its
+// first request compiles). The cache of a bundle is written when the process that compiled it exits,
+// so it holds every function the run used, and a later start skips compiling them.
+//
+// Contract:
+// - The cache lives in $XDG_CACHE_HOME/nanocode/code-cache (default ~/.cache/...), one file per bundle,
+//   named by the bundle's size and time and the Node version, so a new nanocode or Node never reads a
+//   stale one; V8 checks each cache against the source and rejects one that does not match.
+// - A cache is code nanocode runs: a directory not owned by this user, or writable by others, is never
+//   read or written, and sandboxed commands never see it (it is hidden like a credential, also when
+//   the project is the home directory).
+// - Never throws for the cache: unreadable, unwritable or rejected, the bundle is compiled as before.
+
+import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { homedir } from 'node:os';
+import { basename, dirname, isAbsolute, join } from 'node:path';
+import { Script } from 'node:vm';
+import { applyV8Flags } from '../v8-flags.ts';
+
+/** Where code caches go: $XDG_CACHE_HOME/nanocode/code-cache, default ~/.cache/nanocode/code-cache. */
+export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
+  const base = env.XDG_CACHE_HOME && isAbsolute(env.XDG_CACHE_HOME) ? env.XDG_CACHE_HOME : undefined;
+  return join(base ?? join(env.HOME || homedir(), '.cache'), 'nanocode', 'code-cache');
+}
+
+/**
+ * The code cache directory, made if missing, or undefined when it is not safe to use: not a
+ * directory, not owned by this user, or writable by others. The sandbox hides it from commands
+ * (src/sandbox/sandbox.ts), which is why it is made before the sandbox starts.
+ */
+export function ensureCodeCacheDir(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const dir = codeCacheDir(env);
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const info = lstatSync(dir);
+    const mine = process.getuid === undefined || info.uid === process.getuid();
+    return info.isDirectory() && mine && (info.mode & 0o022) === 0 ? dir : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Runs the CommonJS bundle at `file` and returns its exports. */
+export function loadCachedScript(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
+  const source = readFileSync(file, 'utf8');
+  const info = statSync(file);
+  const dir = ensureCodeCacheDir(env);
+  const cacheFile =
+    dir && join(dir, `${basename(file)}-${info.size}-${Math.trunc(info.mtimeMs)}-${process.version}.bin`);
+  let cachedData: Buffer | undefined;
+  try {
+    if (cacheFile) cachedData = readFileSync(cacheFile);
+  } catch {
+    // Not made yet.
+  }
+  applyV8Flags(); // the flags the cache was, or will be, made under
+  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  const script = new Script(wrapped, { filename: file, cachedData });
+  const module = { exports: {} as unknown };
+  script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
+  if (cacheFile && (!cachedData || script.cachedDataRejected)) {
+    process.once('exit', () => {
+      try {
+        const temp = `${cacheFile}.${process.pid}.tmp`;
+        writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
+        renameSync(temp, cacheFile);
+      } catch {
+        // A full disk or a read-only home: the next start compiles again.
+      }
+    });
+  }
+  return module.exports;
+}

@@ -1,0 +1,15 @@
+// The V8 flags nanocode runs with, set once before the code they concern. A code cache records the
+// flags it was made under and V8 rejects it under any others (src/provider/cached-script.ts), so they
+// are set before a cache is read or written, never later in a run.
+//  --liftoff-only  baseline code only for WebAssembly: optimizing the 1.3 MB shell grammar with
+//                  TurboFan costs ~0.7 s of CPU right when the first command runs, and parsing one
+//                  command needs no more speed.
+import { setFlagsFromString } from 'node:v8';
+
+let applied = false;
+
+export function applyV8Flags(): void {
+  if (applied) return;
+  applied = true;
+  setFlagsFromString('--liftoff-only');
+}
