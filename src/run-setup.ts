@@ -89,7 +89,6 @@ export async function setupRun({
   const env = layerEnv(process.env, trustedDotenv(cwd, process.env, warn));
   const thinking = thinkingLevel(thinkingAsked ?? opts.thinking, env);
   const choice = { ...(await pickModel(env, model, warn)), thinking };
-  preloadModel(choice);
   setTransportIdleTimeout(opts.idleTimeoutMs);
   for (const note of choice.notes) warn(note);
   await checkImageFlags(opts.images, cwd, choice);
@@ -118,6 +117,8 @@ export async function setupRun({
     verbose: opts.verbose,
   });
   systemReady.catch(() => {}); // a bad config file is thrown by the await below, not left unhandled
+  // The provider loads (compiles, ~20–50 ms of this thread) while the probe's sandbox and git start.
+  preloadModel(choice);
   const safety = await safetyReady;
   const secrets = env.merged();
   // The servers start while the system prompt is built; the first request waits for their handshakes.
