@@ -3,7 +3,7 @@
 // with harmless payloads (`touch` a marker) and a fake $HOME. Tests that need a
 // working bubblewrap skip with a message where it is missing.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -16,6 +16,7 @@ import {
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type FakeLLM, type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
@@ -436,3 +437,12 @@ test(
     assert.equal(existsSync(planted), false);
   },
 );
+
+test('the private /tmp a killed run left behind is swept by a later run', needsBwrap, async () => {
+  const dead = spawnSync('true').pid;
+  const stale = join(tmpdir(), `nanocode-tmp-${dead}-stale`);
+  mkdirSync(join(stale, 'inside'), { recursive: true });
+  const { run } = await scripted([cmd('echo hi')]);
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(existsSync(stale), false);
+});

@@ -13,6 +13,7 @@
 //   the project is the home directory).
 // - Never throws for the cache: unreadable, unwritable or rejected, the bundle is compiled as before.
 
+import { isAscii } from 'node:buffer';
 import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
@@ -45,7 +46,9 @@ export function ensureCodeCacheDir(env: NodeJS.ProcessEnv = process.env): string
 
 /** Runs the CommonJS bundle at `file` and returns its exports. */
 export function loadCachedScript(file: string, env: NodeJS.ProcessEnv = process.env): unknown {
-  const source = readFileSync(file, 'utf8');
+  // The bundles are ASCII (esbuild escapes the rest): read as such, they need no UTF-8 decoding.
+  const bytes = readFileSync(file);
+  const source = isAscii(bytes) ? bytes.toString('latin1') : bytes.toString('utf8');
   const info = statSync(file);
   const dir = ensureCodeCacheDir(env);
   const cacheFile =

@@ -10,6 +10,7 @@ import { lstatSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ensureCodeCacheDir } from '../provider/cached-script.ts';
+import { afterFirstRequest } from '../provider/first-request.ts';
 import { bwrapArgv } from './bwrap.ts';
 import { createPidsCgroup, isAlive, maxProcesses, rlimitPrefix } from './limits.ts';
 import { credentialPaths } from './policy.ts';
@@ -51,7 +52,8 @@ function sshHostKeys(): string[] {
 /** Call only after probeSandbox said ok. */
 export function createSandbox(s: SandboxSettings): Sandbox {
   const isRoot = process.getuid?.() === 0;
-  sweepStaleTmps();
+  // Off the path to the first request: listing a busy /tmp costs milliseconds.
+  afterFirstRequest(sweepStaleTmps);
   const privateTmp = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-`));
   const shellFifos = {
     host: mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-shell-`)),
