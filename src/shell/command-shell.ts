@@ -135,9 +135,14 @@ export class CommandShell {
   dispose(): void {
     if (this.#shell) this.#retire(this.#shell);
     this.#shell = undefined;
+    this.#removeOwnDir();
+    process.off('exit', this.#removeOwnDir);
+  }
+
+  #removeOwnDir = (): void => {
     if (this.#ownDir) rmSync(this.#ownDir, { recursive: true, force: true });
     this.#ownDir = undefined;
-  }
+  };
 
   /** Starts the shell ahead of the first command (while a model request is in flight). */
   prewarm(env: CommandEnv): void {
@@ -158,9 +163,8 @@ export class CommandShell {
     if (this.#launch.fifos) return this.#launch.fifos;
     if (!this.#ownDir) {
       // Named like the sandbox's temps, so a run that was killed has it swept by a later one.
-      const dir = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-shell-`));
-      process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-      this.#ownDir = dir;
+      this.#ownDir = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-shell-`));
+      process.once('exit', this.#removeOwnDir);
     }
     return { host: this.#ownDir, inside: this.#ownDir };
   }
