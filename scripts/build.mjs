@@ -62,8 +62,4 @@ for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-bash/tree-s
 const inputs = new Set(Object.keys(result.metafile.inputs));
 for (const built of await Promise.all(providerBuilds))
   for (const input of Object.keys(built.metafile.inputs)) inputs.add(input);
-writeLicenses(
-  [...inputs],
-  ['node_modules/tree-sitter-bash'],
-  'dist/THIRD-PARTY-LICENSES.txt',
-);
+writeLicenses([...inputs], ['node_modules/tree-sitter-bash'], 'dist/THIRD-PARTY-LICENSES.txt');
