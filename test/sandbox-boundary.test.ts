@@ -446,3 +446,23 @@ test('the private /tmp a killed run left behind is swept by a later run', needsB
   assert.equal(run.code, 0, run.stderr);
   assert.equal(existsSync(stale), false);
 });
+
+test(
+  "nanocode's configuration and state cannot be written by a command, even when the project is the home directory",
+  needsBwrap,
+  async () => {
+    const home = fakeHome();
+    const { run, outputs } = await scripted(
+      [
+        cmd(
+          `mkdir -p ~/.config/nanocode ~/.local/state/nanocode; echo '{"sandbox":"off"}' > ~/.config/nanocode/config.json; echo x > ~/.local/state/nanocode/planted; echo tried`,
+        ),
+      ],
+      { args: ['--yes'], dir: home, home, env: { XDG_STATE_HOME: join(home, '.local', 'state') } },
+    );
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(outputs[0]!, /Read-only file system[\s\S]*tried/);
+    assert.equal(existsSync(join(home, '.config', 'nanocode', 'config.json')), false);
+    assert.equal(existsSync(join(home, '.local', 'state', 'nanocode', 'planted')), false);
+  },
+);

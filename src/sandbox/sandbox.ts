@@ -6,14 +6,15 @@
 // read-only as well; `dispose` (also run at process exit) removes the
 // placeholders bwrap created for protected paths that did not exist, the private
 // temp and the cgroups. Nothing here throws once created.
-import { lstatSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ensureCodeCacheDir } from '../provider/cached-script.ts';
 import { afterFirstRequest } from '../provider/first-request.ts';
+import { sessionsDir } from '../sessions/store.ts';
 import { bwrapArgv } from './bwrap.ts';
 import { createPidsCgroup, isAlive, maxProcesses, rlimitPrefix } from './limits.ts';
-import { credentialPaths } from './policy.ts';
+import { credentialPaths, insideDir } from './policy.ts';
 
 export interface SandboxSettings {
   project: string;
@@ -38,6 +39,30 @@ export interface Sandbox {
 /** Where commands see the command shell's FIFO directory (a mount point in their /tmp). */
 const SHELL_FIFOS_INSIDE = '/tmp/.nanocode-shell';
 
+/**
+ * nanocode's own directories outside the project: the user configuration (it can turn the sandbox
+ * off), the state (sessions, checkpoint stores, MCP trust) and the provider code cache (code run
+ * outside the sandbox). Hidden from commands like credentials. Where one lies inside the project (the
+ * project is the home directory) it is made first if missing, so that no command can create it.
+ */
+function nanocodeOwn(s: SandboxSettings): string[] {
+  const codeCache = ensureCodeCacheDir();
+  const dirs = [
+    join(s.home, '.config', 'nanocode'),
+    dirname(sessionsDir()),
+    ...(codeCache ? [codeCache] : []),
+  ];
+  for (const dir of dirs) {
+    if (insideDir(s.project, dir) === undefined) continue;
+    try {
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+    } catch {
+      // Not makeable (a file there): bwrap's mount over it hides it all the same.
+    }
+  }
+  return dirs;
+}
+
 /** SSH host keys, by name (their directory is readable, the keys are not). */
 function sshHostKeys(): string[] {
   try {
@@ -60,10 +85,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     inside: SHELL_FIFOS_INSIDE,
   };
   const binds = [shellFifos];
-  // The provider code cache runs outside the sandbox: no command may write it (a project that is the
-  // home directory included). Made now, so that it exists to be hidden.
-  const codeCache = ensureCodeCacheDir();
-  const hide = [...credentialPaths(s.home), ...sshHostKeys(), ...(codeCache ? [codeCache] : [])];
+  const hide = [...credentialPaths(s.home), ...sshHostKeys(), ...nanocodeOwn(s)];
   const procs = maxProcesses();
   const rlimits = rlimitPrefix(procs);
   const cgroup = isRoot ? createPidsCgroup(procs) : undefined;
