@@ -2,10 +2,12 @@
 // git calls, and — through the approval gate — the file tools.
 //
 // Contract: `wrapCommand` returns the argv to spawn instead of `argv` (bubblewrap,
-// the rlimits, for root a pids cgroup); `wrapGit` the same with the project
-// read-only as well; `dispose` (also run at process exit) removes the
-// placeholders bwrap created for protected paths that did not exist, the private
-// temp and the cgroups. Nothing here throws once created.
+// the rlimits, for root a pids cgroup) — the run's command shell (src/shell/) is
+// started with it; `shellKey` changes when a new shell is needed (a protected
+// path appeared); `wrapGit` the same with the project read-only as well;
+// `dispose` (also run at process exit) removes the placeholders bwrap created for
+// protected paths that did not exist, the private temp, the shell's FIFO directory
+// and the cgroups. Nothing here throws once created.
 import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
