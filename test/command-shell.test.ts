@@ -11,10 +11,10 @@ import { after, test } from 'node:test';
 import { CommandShell } from '../src/shell/command-shell.ts';
 import { SHELL_SCRIPT } from '../src/shell/shell-script.ts';
 import { runCmd } from '../src/tools/run-cmd.ts';
-import { type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
+import type { Step } from './fake-llm/server.ts';
 import { makeCtx } from './fixtures/tool-ctx.ts';
 import { hasBwrap, needsBwrap } from './helpers/bwrap.ts';
-import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
+import { scriptedRun } from './helpers/scripted-run.ts';
 
 const dirs: string[] = [];
 after(() => {
@@ -22,24 +22,10 @@ after(() => {
 });
 
 const cmd = (command: string): Step => ({ toolCalls: [{ name: 'run_cmd', args: { command } }] });
-const lastToolOutput = (r: RecordedRequest): string | undefined =>
-  r.body.messages.filter((m: { role: string }) => m.role === 'tool').at(-1)?.content;
-
-async function scripted(commands: string[], args: string[] = [], extraEnv: Record<string, string> = {}) {
-  const fake = await startFakeLLM([...commands.map(cmd), { text: 'ok' }]);
-  const dir = tempProject();
-  dirs.push(dir);
-  const env = {
-    ...cleanEnv({ OPENAI_API_KEY: 'sk-test', OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_MODEL: 'm' }),
-    ...extraEnv,
-  };
-  try {
-    const run = await runCli([...args, 'task'], { cwd: dir, env });
-    const outputs = fake.requests.slice(1).map((r) => lastToolOutput(r) ?? '');
-    return { run, dir, outputs };
-  } finally {
-    await fake.close();
-  }
+async function scripted(commands: string[], args: string[] = [], env: Record<string, string> = {}) {
+  const result = await scriptedRun(commands.map(cmd), { args, env });
+  dirs.push(result.dir);
+  return result;
 }
 
 for (const args of [[], ['--sandbox=off']]) {

@@ -19,9 +19,10 @@ import {
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { type FakeLLM, type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
+import { type Step, startFakeLLM } from './fake-llm/server.ts';
 import { needsBwrap } from './helpers/bwrap.ts';
 import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
+import { type ScriptedRun, scriptedRun } from './helpers/scripted-run.ts';
 
 const KEY = 'sk-test-secret-value-1234567890';
 
@@ -42,36 +43,8 @@ function fakeHome(): string {
 
 const cmd = (command: string): Step => ({ toolCalls: [{ name: 'run_cmd', args: { command } }] });
 const tool = (name: string, args: Record<string, unknown>): Step => ({ toolCalls: [{ name, args }] });
-const toolOutputs = (r: RecordedRequest): string[] =>
-  r.body.messages
-    .filter((m: { role: string }) => m.role === 'tool')
-    .map((m: { content: string }) => m.content);
-
-interface Scripted {
-  args?: string[];
-  dir?: string;
-  home?: string;
-  env?: Record<string, string>;
-}
-
-async function scripted(steps: Step[], opts: Scripted = {}) {
-  const fake = await startFakeLLM([...steps, { text: 'ok' }]);
-  const dir = opts.dir ?? tempProject();
-  const env = envFor(fake, opts);
-  try {
-    const run = await runCli([...(opts.args ?? []), 'task'], { cwd: dir, env });
-    const outputs = fake.requests.slice(1).flatMap((r) => toolOutputs(r).slice(-1));
-    return { run, dir, env, outputs, requests: fake.requests };
-  } finally {
-    await fake.close();
-  }
-}
-
-function envFor(fake: FakeLLM, opts: Scripted): Record<string, string> {
-  const env = cleanEnv({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_MODEL: 'm' });
-  if (opts.home) env.HOME = opts.home;
-  return { ...env, ...opts.env };
-}
+/** A run of the CLI with the model scripted (test/helpers/scripted-run.ts), holding KEY. */
+const scripted = (steps: Step[], opts: ScriptedRun = {}) => scriptedRun(steps, { key: KEY, ...opts });
 
 /** A repository whose config runs `touch <marker>` from every hook git offers an attacker. */
 function hostileRepo(marker: string): string {
