@@ -2,7 +2,7 @@
 // own in dist/providers/, so a run loads only the provider it uses. dist/ is the whole
 // package: web-tree-sitter is bundled and both wasm files are copied beside it,
 // so an install needs no dependency at all.
-import { chmodSync, copyFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { bundleTrim } from './bundle-trim.mjs';
@@ -11,16 +11,8 @@ import { writeLicenses } from './licenses.mjs';
 rmSync('dist', { recursive: true, force: true });
 // Each provider is a bundle of its own (CommonJS, so it can be loaded with V8's code cache:
 // src/provider/cached-script.ts); the CLI's bundle loads it by name and never includes it.
-const PROVIDERS = {
-  openai: ['@ai-sdk/openai', 'createOpenAI'],
-  anthropic: ['@ai-sdk/anthropic', 'createAnthropic'],
-  google: ['@ai-sdk/google', 'createGoogleGenerativeAI'],
-  groq: ['@ai-sdk/groq', 'createGroq'],
-  deepseek: ['@ai-sdk/deepseek', 'createDeepSeek'],
-  xai: ['@ai-sdk/xai', 'createXai'],
-  openrouter: ['@openrouter/ai-sdk-provider', 'createOpenRouter'],
-  'openai-compatible': ['@ai-sdk/openai-compatible', 'createOpenAICompatible'],
-};
+// src/provider/bundles.json: name → [package, the function the bundle exports].
+const PROVIDERS = JSON.parse(readFileSync('src/provider/bundles.json', 'utf8'));
 const shared = {
   bundle: true,
   platform: 'node',

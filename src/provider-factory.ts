@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LanguageModel } from 'ai';
+import BUNDLES from './provider/bundles.json' with { type: 'json' };
 import { loadCachedScript } from './provider/cached-script.ts';
 import { providerFetch } from './provider/transport.ts';
 import type { ModelChoice } from './providers.ts';
@@ -12,19 +13,6 @@ import type { ModelChoice } from './providers.ts';
 /** Every provider talks through our transport (timeouts, proxies, no undici at start-up). */
 const fetch = providerFetch as unknown as typeof globalThis.fetch;
 
-/** The package behind each provider bundle (scripts/build.mjs builds one bundle per entry). */
-export const PROVIDER_PACKAGES = {
-  openai: '@ai-sdk/openai',
-  anthropic: '@ai-sdk/anthropic',
-  google: '@ai-sdk/google',
-  groq: '@ai-sdk/groq',
-  deepseek: '@ai-sdk/deepseek',
-  xai: '@ai-sdk/xai',
-  openrouter: '@openrouter/ai-sdk-provider',
-  'openai-compatible': '@ai-sdk/openai-compatible',
-} as const;
-
-type Packages = typeof PROVIDER_PACKAGES;
 type Exports = {
   openai: typeof import('@ai-sdk/openai');
   anthropic: typeof import('@ai-sdk/anthropic');
@@ -36,10 +24,11 @@ type Exports = {
   'openai-compatible': typeof import('@ai-sdk/openai-compatible');
 };
 
-async function load<K extends keyof Packages>(name: K): Promise<Exports[K]> {
+/** A provider's exports: its bundle (scripts/build.mjs makes one per entry of bundles.json), or from src/ the package. */
+async function load<K extends keyof typeof BUNDLES>(name: K): Promise<Exports[K]> {
   const bundle = fileURLToPath(new URL(`./providers/${name}.cjs`, import.meta.url));
   if (existsSync(bundle)) return loadCachedScript(bundle) as Exports[K];
-  const specifier: string = PROVIDER_PACKAGES[name];
+  const specifier = BUNDLES[name][0]!;
   return (await import(specifier)) as Exports[K];
 }
 
