@@ -150,10 +150,9 @@ function isLoopback(hostname: string): boolean {
 }
 
 /**
- * The body as given: a JSON string is written to the socket as it is (encoded there, once), not copied
- * into a Buffer first; late in a long run it is most of a megabyte on every request.
+ * The body as bytes: a JSON string is encoded once, for both its length and the write (late in a long
+ * run it is most of a megabyte on every request; measuring it, then writing the string, encoded twice).
  */
-/** The body as bytes: a string is encoded once, for both its length and the write. */
 function bodyOf(body: Body): Uint8Array | undefined {
   if (body == null) return undefined;
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
