@@ -9,9 +9,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { commandShell } from '../src/run-setup.ts';
 import { analyzeCommand } from '../src/safety/classify.ts';
 import { createSandbox } from '../src/sandbox/sandbox.ts';
-import { CommandShell } from '../src/shell/command-shell.ts';
+import type { CommandShell } from '../src/shell/command-shell.ts';
 import { type FakeLLM, type Step, startFakeLLM } from '../test/fake-llm/server.ts';
 import { CLI, cleanEnv, tempProject } from '../test/helpers/cli.ts';
 import { checkpointRows } from './checkpoints.ts';
@@ -137,12 +138,8 @@ async function commandCosts(): Promise<CommandCosts | undefined> {
         .on('error', () => r(false)),
     );
   const sandbox = createSandbox({ project: dir, home: homedir(), network: false });
-  const plain = new CommandShell();
-  const boxed = new CommandShell({
-    wrap: sandbox.wrapCommand,
-    key: sandbox.shellKey,
-    fifos: sandbox.shellFifos,
-  });
+  const plain = commandShell(undefined);
+  const boxed = commandShell(sandbox);
   try {
     const spawnMs = await median20(spawned(['bash', '-c', 'true']));
     const sandboxStartMs = await median20(spawned(sandbox.wrapCommand(['bash', '-c', 'true'])));

@@ -185,7 +185,7 @@ export async function setupRun({
 }
 
 /** The run's command shell: inside the sandbox (its /tmp holds the output FIFOs), or plain. */
-function commandShell(box: Sandbox | undefined): CommandShell {
+export function commandShell(box: Sandbox | undefined): CommandShell {
   if (!box) return new CommandShell();
   return new CommandShell({
     wrap: box.wrapCommand,
