@@ -241,6 +241,35 @@ test('a run of safe commands takes no checkpoint; --no-checkpoints takes none at
   }
 });
 
+test("checkpoints' git server leaves no files behind; a failing git is one warning and the run goes on", async () => {
+  const dir = tempProject();
+  const state = tempProject('nanocode-state-');
+  const tmp = tempProject('nanocode-tmpdir-');
+  const steps: Step[] = [write('a.txt', 'one\n'), write('b.txt', 'two\n'), { text: 'wrote' }];
+  const fake = await startFakeLLM([...steps, ...steps]);
+  try {
+    const ok = await runCli(['--json', 'write'], { cwd: dir, env: { ...envFor(fake, state), TMPDIR: tmp } });
+    assert.equal(ok.code, 0, ok.stderr);
+    assert.equal(ok.stdout.match(/"type":"checkpoint"/g)?.length, 2);
+    assert.deepEqual(
+      readdirSync(tmp),
+      [],
+      'the git server I/O directory (and every private temp) is removed',
+    );
+
+    // A git that fails: the first checkpoint says why, once; the files are still written.
+    const bin = tempProject('nanocode-bin-');
+    writeFileSync(join(bin, 'git'), '#!/bin/sh\necho "git is broken here" >&2\nexit 3\n', { mode: 0o755 });
+    const broken = { ...envFor(fake, tempProject('nanocode-state-')), PATH: `${bin}:${process.env.PATH}` };
+    const run = await runCli(['write'], { cwd: dir, env: broken });
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(run.stderr.match(/checkpoints off for this run: git init: git is broken here/g)?.length, 1);
+    assert.equal(readFileSync(join(dir, 'b.txt'), 'utf8'), 'two\n');
+  } finally {
+    await fake.close();
+  }
+});
+
 // At the store's level: nanocode's system prompt runs `git status` in the project (src/prompt.ts), which is
 // not the checkpoints' doing, so the CLI cannot show this alone.
 test("the repository's config, hooks and attributes are never executed nor applied", async () => {

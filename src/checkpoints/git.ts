@@ -6,9 +6,10 @@
 // - No configuration is executed: no system or global config, no hooks, no fsmonitor, no pager,
 //   no prompt, no automatic gc. Attribute-driven conversions are switched off in the store's
 //   info/attributes (see store.ts), so what is stored and restored is the bytes on disk.
-// - Rejects with GitError (the command and git's first stderr line) on a non-zero exit.
+// - Rejects with GitError (the command and git's first stderr line) on a non-zero exit, or when the
+//   git server (src/checkpoints/git-server.ts: one bash per store that starts each git) is gone.
 
-import { execFile } from 'node:child_process';
+import { GitServer } from './git-server.ts';
 
 export class GitError extends Error {}
 
@@ -54,29 +55,17 @@ export function storeGit(store: string, workTree: string): Git {
     LC_ALL: 'C',
   });
   const config = HARDENING.flatMap((kv) => ['-c', kv]);
-  // `git init` creates the store itself: it gets no GIT_DIR / GIT_WORK_TREE.
-  const initEnv = { ...env, GIT_DIR: undefined, GIT_WORK_TREE: undefined };
-  const run = (args: string[], input?: string) =>
-    new Promise<string>((resolve, reject) => {
-      const child = execFile(
-        'git',
-        [...config, ...args],
-        {
-          cwd: workTree,
-          env: args[0] === 'init' ? initEnv : env,
-          maxBuffer: 256 * 1024 * 1024,
-          encoding: 'utf8',
-        },
-        (error, stdout, stderr) => {
-          if (!error) return resolve(stdout);
-          const first = String(stderr).trim().split('\n')[0] || error.message.split('\n')[0];
-          reject(new GitError(`git ${args[0]}: ${first}`));
-        },
-      );
-      // git may exit without reading its input: a closed pipe is not an error here.
-      child.stdin?.on('error', () => {});
-      if (input === undefined) child.stdin?.end();
-      else child.stdin?.end(input);
-    });
+  const server = new GitServer(workTree, env);
+  const run = async (args: string[], input?: string) => {
+    // `git init` creates the store itself: it gets no GIT_DIR / GIT_WORK_TREE.
+    const done = await server
+      .run([...config, ...args], input, { bare: args[0] === 'init' })
+      .catch((error) => {
+        throw new GitError(`git ${args[0]}: ${(error as Error).message}`);
+      });
+    if (done.code === 0) return done.stdout;
+    const first = done.stderr.trim().split('\n')[0] || `exit code ${done.code}`;
+    throw new GitError(`git ${args[0]}: ${first}`);
+  };
   return Object.assign(run, { store });
 }
