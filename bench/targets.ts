@@ -1,8 +1,9 @@
 // The target figures of `npm run bench` (issue 12's table), measured in one run:
 //  - process start → first request at the fake server (wall, and the CPU the main thread used by then),
 //  - the 3-command task's wall time as a multiple of `node -e 0` (both with the same clean environment),
-//  - a 200-turn task, compaction off and default: the gap between requests (per-turn overhead) over
-//    turns 1–10 and 190–200, total CPU and peak RSS,
+//  - a 200-turn task, compaction off and default: nanocode's share of a turn (the fake server's reply
+//    sent → the next request received) and the gap between requests, over turns 1–10 and 190–200,
+//    total CPU and peak RSS,
 //  - the size of a global install of the packed tarball in an empty prefix.
 // Figures only; nothing here asserts.
 
@@ -114,9 +115,15 @@ export async function startToFirstRequest(
 
 export interface LongRun {
   label: string;
-  /** Median gap between consecutive task requests, turns 1–10 and 190–200 (ms). */
+  /**
+   * nanocode's share of a turn, medians over turns 1–10 and 190–200 (ms): from the fake server's end of
+   * a reply to the whole next request received (reading the reply, the command, the next request).
+   */
   earlyGapMs: number;
   lateGapMs: number;
+  /** The same turns measured from one request's arrival to the next: adds the fake server's own parse of each body. */
+  earlyArrivalGapMs: number;
+  lateArrivalGapMs: number;
   cpuMs: number;
   peakRssMb: number;
   summaries: number;
@@ -125,10 +132,14 @@ export interface LongRun {
 /** A 200-turn task (~3 KB of command output a turn): how the cost of a turn changes as the history grows. */
 export async function longRun(label: string, flags: string[]): Promise<LongRun> {
   const task = longTask(LONG_TURNS, { outputBytes: 3000 });
-  const arrivals: { at: number; req: RecordedRequest }[] = [];
+  const arrivals: { at: number; req: RecordedRequest; summary: boolean }[] = [];
   const [next] = task.steps as ((req: RecordedRequest) => Step)[];
   const steps: Step[] = task.steps.map(() => (req: RecordedRequest) => {
-    arrivals.push({ at: performance.now(), req });
+    // The previous body is done with: kept, 200 bodies of up to ~700 KB would make this process's own
+    // collections (on the same two cores) part of the late turns' figures.
+    const previous = arrivals.at(-1)?.req;
+    if (previous) previous.body = undefined;
+    arrivals.push({ at: performance.now(), req, summary: isSummaryRequest(req) });
     return next!(req);
   });
   const fake = await startFakeLLM(steps);
@@ -155,17 +166,24 @@ export async function longRun(label: string, flags: string[]): Promise<LongRun> 
     if (code !== 0) throw new Error(`${LONG_TURNS}-turn task (${label}) exited ${code}`);
     // Gaps between task requests; a gap that holds a summary request is not a turn's overhead.
     const gaps: number[] = [];
+    const arrivalGaps: number[] = [];
     for (let i = 1; i < arrivals.length; i++) {
-      if (isSummaryRequest(arrivals[i]!.req) || isSummaryRequest(arrivals[i - 1]!.req)) continue;
-      gaps.push(arrivals[i]!.at - arrivals[i - 1]!.at);
+      const [before, after] = [arrivals[i - 1]!, arrivals[i]!];
+      if (after.summary || before.summary) continue;
+      const answeredAt = before.req.answeredAt;
+      if (answeredAt === undefined) throw new Error(`request ${i} of the ${label} run was not answered`);
+      gaps.push(after.req.receivedAt - answeredAt);
+      arrivalGaps.push(after.at - before.at);
     }
     return {
       label,
       earlyGapMs: median(gaps.slice(0, 10)),
       lateGapMs: median(gaps.slice(-10)),
+      earlyArrivalGapMs: median(arrivalGaps.slice(0, 10)),
+      lateArrivalGapMs: median(arrivalGaps.slice(-10)),
       cpuMs: last.cpuMs,
       peakRssMb: last.peakRssMb,
-      summaries: arrivals.filter((a) => isSummaryRequest(a.req)).length,
+      summaries: arrivals.filter((a) => a.summary).length,
     };
   } finally {
     await fake.close();

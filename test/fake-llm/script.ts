@@ -56,6 +56,10 @@ export interface RecordedRequest {
   body: any;
   /** Raw body length in bytes. */
   bytes: number;
+  /** performance.now() when the whole body had arrived (before the server parsed it). */
+  receivedAt: number;
+  /** performance.now() when a scripted reply's last frame was written (absent for other replies). */
+  answeredAt?: number;
 }
 
 /** A tool call with its id decided. `wireId` is false when the format does not carry the id (Gemini). */

@@ -85,6 +85,7 @@ export async function startFakeLLM(steps: Step[], opts: { port?: number } = {}):
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const raw = await readBody(req);
+    const receivedAt = performance.now();
     const path = req.url ?? '/';
     // OpenAI's model list, as local servers serve it: one model, `fake-model`.
     if (req.method === 'GET' && path.split('?')[0]!.endsWith('/models'))
@@ -103,6 +104,7 @@ export async function startFakeLLM(steps: Step[], opts: { port?: number } = {}):
       headers: req.headers,
       body: parseJson(raw),
       bytes: raw.length,
+      receivedAt,
     };
     requests.push(rec);
     const n = requests.length;
@@ -172,6 +174,7 @@ export async function startFakeLLM(steps: Step[], opts: { port?: number } = {}):
       await new Promise(setImmediate); // separate reads on the client, like a real stream
     }
     res.end();
+    rec.answeredAt = performance.now();
   }
 
   const reply = (step: ReplyStep, calls: IssuedCall[]): Reply => ({
