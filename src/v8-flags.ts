@@ -9,6 +9,11 @@
 //                  under a long run's garbage (each turn re-sends the history): peak RSS over 200 turns
 //                  94 → 83 MB (compaction off: 115 → 101 MB), CPU and time per turn unchanged within
 //                  noise. Set with the provider's load, before the first request.
+//  --heap-growing-percent=20
+//                  the old generation may grow 20% past what survived the last full collection before the
+//                  next one, instead of V8's default of up to 2× and more: a long run's garbage is mostly
+//                  large strings (each request's body), which only a full collection frees. Peak RSS over
+//                  200 turns 80 → 76 MB, compaction off 101 → 81 MB; CPU and start-up unchanged within noise.
 import { setFlagsFromString } from 'node:v8';
 
 let applied = false;
@@ -18,4 +23,5 @@ export function applyV8Flags(): void {
   applied = true;
   setFlagsFromString('--liftoff-only');
   setFlagsFromString('--semi-space-growth-factor=1');
+  setFlagsFromString('--heap-growing-percent=20');
 }
