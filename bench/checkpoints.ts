@@ -2,7 +2,7 @@
 // median of the next ones on an unchanged tree, one after a single edit, and the store's size on disk.
 
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointStore } from '../src/checkpoints/store.ts';
 import { tempProject } from '../test/helpers/cli.ts';
@@ -18,7 +18,7 @@ export async function checkpointRows(): Promise<[string, string][]> {
   }
   const env = { ...process.env, XDG_STATE_HOME: tempProject('nanocode-bench-state-') };
   const store = await CheckpointStore.open(dir, env);
-  /** Wall time, and CPU time of this process and the git processes it waited for (the machine may be busy). */
+  /** Wall time, and CPU time of this process and the git processes (the machine may be busy). */
   const time = async () => {
     const started = process.hrtime.bigint();
     const cpu0 = cpuMs();
@@ -41,9 +41,24 @@ export async function checkpointRows(): Promise<[string, string][]> {
   ];
 }
 
-/** User + system time of this process and its waited-for children, from /proc/self/stat (clock ticks of 10 ms). */
+/**
+ * User + system time of this process and its children, each with the children it waited for, from /proc
+ * (clock ticks of 10 ms): the store's git commands are children of its long-lived bash
+ * (src/checkpoints/git-server.ts), which waits for each.
+ */
 function cpuMs(): number {
-  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
-  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
-  return ticks * 10;
+  const ticks = (pid: number | 'self') => {
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      return [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i]), 0);
+    } catch {
+      return 0; // gone
+    }
+  };
+  let total = ticks('self');
+  for (const task of readdirSync('/proc/self/task')) {
+    const children = readFileSync(`/proc/self/task/${task}/children`, 'utf8').trim();
+    for (const pid of children ? children.split(' ') : []) total += ticks(Number(pid));
+  }
+  return total * 10;
 }
