@@ -30,6 +30,7 @@ import { redactSecrets } from './safety/redact.ts';
 import { classifyWithRules, type Safety, setupSafety } from './safety/setup.ts';
 import { trustedDotenv } from './sandbox/dotenv.ts';
 import { sandboxNote, sandboxPromptLine } from './sandbox/notes.ts';
+import { forgetProbe } from './sandbox/probe-cache.ts';
 import { keyRedactor } from './sandbox/redact-keys.ts';
 import type { Sandbox } from './sandbox/sandbox.ts';
 import { tmpPaths } from './sandbox/tmp-paths.ts';
@@ -184,13 +185,17 @@ export async function setupRun({
   return { cwd, env, safety, log, system, conversation, sinks, commandOutput, choose, mcp };
 }
 
-/** The run's command shell: inside the sandbox (its /tmp holds the output FIFOs), or plain. */
+/**
+ * The run's command shell: inside the sandbox (its /tmp holds the output FIFOs), or plain. A sandboxed
+ * shell that dies unasked makes the next run probe the sandbox again (src/sandbox/probe-cache.ts).
+ */
 export function commandShell(box: Sandbox | undefined): CommandShell {
   if (!box) return new CommandShell();
   return new CommandShell({
     wrap: box.wrapCommand,
     key: box.shellKey,
     fifos: box.shellFifos,
+    onDied: () => forgetProbe(),
   });
 }
 

@@ -351,6 +351,54 @@ test('where the sandbox cannot start it says so once and runs as before; asked f
   assert.match(verbose.run.stderr, /sandbox unavailable/);
 });
 
+test(
+  'a sandbox that started is not probed again; if it stops starting, its commands fail and the next run probes',
+  needsBwrap,
+  async () => {
+    // bwrap behind a wrapper that logs each start and, once `broken` exists, fails like a kernel that
+    // stopped allowing user namespaces (the wrapper itself unchanged, so the remembered success matches).
+    const bin = mkdtempSync('/var/tmp/nanocode-bin-');
+    cleanup.push(bin);
+    const real = execFileSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).trim();
+    writeFileSync(
+      join(bin, 'bwrap'),
+      `#!/bin/sh\necho "$*" >> "${bin}/starts"\n` +
+        `if [ -e "${bin}/broken" ]; then echo "bwrap: setting up uid map: Permission denied" >&2; exit 1; fi\n` +
+        `exec ${real} "$@"\n`,
+    );
+    chmodSync(join(bin, 'bwrap'), 0o755);
+    const env = {
+      PATH: `${bin}:${process.env.PATH}`,
+      XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'nanocode-cache-')),
+    };
+    cleanup.push(env.XDG_CACHE_HOME);
+    const probes = () =>
+      readFileSync(join(bin, 'starts'), 'utf8')
+        .split('\n')
+        .filter((l) => / true$/.test(l)).length;
+
+    const first = await scripted([cmd('echo first')], { env });
+    assert.match(first.outputs[0]!, /^first\n\[exit code 0\]/, first.run.stderr);
+    assert.equal(probes(), 1);
+    const second = await scripted([cmd('echo second')], { env });
+    assert.match(second.outputs[0]!, /^second\n\[exit code 0\]/, second.run.stderr);
+    assert.equal(probes(), 1, 'the second run trusts the first probe');
+
+    writeFileSync(join(bin, 'broken'), '');
+    const stale = await scripted([cmd('touch made.txt')], { env });
+    assert.equal(stale.run.code, 0, stale.run.stderr);
+    assert.match(stale.outputs[0]!, /uid map: Permission denied/);
+    assert.equal(existsSync(join(stale.dir, 'made.txt')), false, 'never run unsandboxed');
+    const next = await scripted([cmd('touch made.txt')], { env });
+    assert.equal(probes(), 2, 'the run after a failed start probes again');
+    assert.match(
+      next.run.stderr,
+      /sandbox unavailable \(bwrap does not work here: .*uid map.*\); commands run unsandboxed/,
+    );
+    assert.ok(existsSync(join(next.dir, 'made.txt')));
+  },
+);
+
 test('the user config turns the sandbox off; a project config cannot', needsBwrap, async () => {
   const outsideDir = mkdtempSync('/var/tmp/nanocode-outside-');
   cleanup.push(outsideDir);

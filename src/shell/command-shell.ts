@@ -38,6 +38,8 @@ export interface ShellLaunch {
   /** Start each command as a process of its own instead (src/shell/direct-job.ts). Default: outside
    * Linux, where what the shell's FIFOs rely on (a reader sees no end before a writer came) is untested. */
   direct?: boolean;
+  /** Told when a shell ends without having been asked to (it did not start, or was killed). */
+  onDied?: (stderr: string) => void;
 }
 
 export type CommandEnv = Record<string, string | undefined>;
@@ -93,6 +95,8 @@ interface RunningShell {
   jobs: Map<string, Job>;
   stderr: string;
   gone: boolean;
+  /** Its input was closed by us (disposed or replaced): its end is expected. */
+  retired?: boolean;
 }
 
 export class CommandShell {
@@ -197,6 +201,7 @@ export class CommandShell {
     } catch (error) {
       shell.gone = true;
       shell.stderr = (error as Error).message;
+      this.#launch.onDied?.(shell.stderr);
       return shell;
     }
     shell.child = child;
@@ -227,7 +232,9 @@ export class CommandShell {
   }
 
   #gone(shell: RunningShell): void {
+    if (shell.gone) return;
     shell.gone = true;
+    if (!shell.retired) this.#launch.onDied?.(shell.stderr);
     for (const [id, job] of shell.jobs) this.#fail(shell, job, id);
     if (this.#shell === shell) this.#shell = undefined;
   }
@@ -304,6 +311,7 @@ export class CommandShell {
   }
 
   #retire(shell: RunningShell): void {
+    shell.retired = true;
     shell.child.stdin?.end();
     this.#refresh(shell);
   }
