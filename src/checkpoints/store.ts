@@ -106,13 +106,26 @@ export class CheckpointStore {
     if (!existsSync(join(dir, 'HEAD'))) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
       await store.#git(['init', '--quiet', '--bare', '--template=', dir]);
-      await store.#git(['config', 'core.bare', 'false']);
+      await store.#unbare();
       mkdirSync(join(dir, 'info'), { recursive: true });
       writeFileSync(join(dir, 'info', 'attributes'), ATTRIBUTES);
       writeFileSync(join(dir, 'project'), `${real}\n`);
       store.#writeExcludes([]);
     }
     return store;
+  }
+
+  /**
+   * The store has a work tree (the project): core.bare goes from true (`git init --bare` wrote it) to
+   * false in the config file git just made, rather than by a second git process; by `git config`
+   * should that file not read as expected.
+   */
+  async #unbare(): Promise<void> {
+    const file = join(this.dir, 'config');
+    const text = readFileSync(file, 'utf8');
+    const unbare = text.replace(/^(\s*bare\s*=\s*)true\s*$/m, '$1false');
+    if (unbare === text) await this.#git(['config', 'core.bare', 'false']);
+    else writeFileSync(file, unbare);
   }
 
   /** Every checkpoint recorded, oldest first (cut or foreign lines skipped). */
