@@ -3,7 +3,7 @@
 // never touched and never executed; big files are skipped with a note; --no-checkpoints turns it off.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import {
   chmodSync,
@@ -22,7 +22,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointStore, MAX_PACKS } from '../src/checkpoints/store.ts';
 import { type FakeLLM, type Step, startFakeLLM } from './fake-llm/server.ts';
-import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
+import { CLI, cleanEnv, runCli, tempProject } from './helpers/cli.ts';
 
 const envFor = (fake: FakeLLM, state: string) =>
   cleanEnv({
@@ -265,6 +265,44 @@ test("checkpoints' git server leaves no files behind; a failing git is one warni
     assert.equal(run.code, 0, run.stderr);
     assert.equal(run.stderr.match(/checkpoints off for this run: git init: git is broken here/g)?.length, 1);
     assert.equal(readFileSync(join(dir, 'b.txt'), 'utf8'), 'two\n');
+  } finally {
+    await fake.close();
+  }
+});
+
+test("Ctrl-C (SIGINT to the whole process group) does not take the checkpoints' git with it", async () => {
+  const dir = tempProject();
+  const state = tempProject('nanocode-state-');
+  const fake = await startFakeLLM([write('a.txt', 'one\n'), { hang: true }]);
+  try {
+    // A terminal sends SIGINT to its foreground process group: nanocode and every child it did not detach.
+    const child = spawn(process.execPath, [CLI, 'write'], {
+      cwd: dir,
+      env: envFor(fake, state),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = new Promise<number | null>((resolve) => child.on('close', resolve));
+    // The second request is out once the first turn's checkpoint was taken: the git server is running.
+    while (fake.requests.length < 2) await new Promise((r) => setTimeout(r, 20));
+    process.kill(-child.pid!, 'SIGINT');
+    assert.equal(await code, 130, stderr);
+    assert.doesNotMatch(stderr, /checkpoints off/);
+    // The run's checkpoint is there and undoes it.
+    const list = await runCli(['checkpoints', '--json'], { cwd: dir, env: envFor(fake, state) });
+    assert.deepEqual(
+      list.stdout
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line).turn),
+      [1],
+    );
+    assert.equal((await runCli(['undo'], { cwd: dir, env: envFor(fake, state) })).code, 0);
+    assert.equal(existsSync(join(dir, 'a.txt')), false);
   } finally {
     await fake.close();
   }

@@ -10,8 +10,9 @@
 //   bash prints `<id> <exit code>`. The files are in a private directory (0700) named like the
 //   sandbox's temps (a killed run's is swept by a later one; sandboxed commands have a /tmp of their
 //   own), removed at exit.
-// - The server holds the event loop only while a command runs. It ends when nanocode ends (its input
-//   closes). If bash cannot start or dies, the call in flight and every later one reject.
+// - The server holds the event loop only while a command runs. It is in a session of its own (no
+//   terminal signal reaches it) and ends when nanocode ends (its input closes). If bash cannot start
+//   or dies, the call in flight and every later one reject.
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
@@ -88,9 +89,12 @@ export class GitServer {
     this.#dir = dir;
     if (ioDirs.size === 0) process.once('exit', removeIoDirs);
     ioDirs.add(dir);
+    // A session of its own: a terminal's Ctrl-C (SIGINT to nanocode's process group) must not end it
+    // while nanocode, interrupted, still takes the run's last checkpoint.
     const child = spawn('bash', ['--noprofile', '--norc', '-c', SERVER_SCRIPT, 'nanocode-git', dir], {
       cwd: this.#cwd,
       env: this.#env,
+      detached: true,
       stdio: ['pipe', 'pipe', 'ignore'],
     });
     this.#child = child;
