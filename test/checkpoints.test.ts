@@ -338,6 +338,23 @@ test("the repository's config, hooks and attributes are never executed nor appli
   assert.equal(gitState(dir), git0, "a GIT_DIR in the environment does not lead it to the user's .git");
 });
 
+test("the checkpoints' git server does not source $BASH_ENV", async () => {
+  const dir = project();
+  const state = tempProject('nanocode-state-');
+  const ran = join(state, 'BASH_ENV-RAN');
+  writeFileSync(join(state, 'env.sh'), `touch ${ran}\n`);
+  const before = process.env.BASH_ENV;
+  process.env.BASH_ENV = join(state, 'env.sh');
+  try {
+    const store = await CheckpointStore.open(dir, { ...process.env, XDG_STATE_HOME: state });
+    await store.snapshot({ run: 'r1', turn: 1, kind: 'turn' });
+  } finally {
+    if (before === undefined) delete process.env.BASH_ENV;
+    else process.env.BASH_ENV = before;
+  }
+  assert.equal(existsSync(ran), false);
+});
+
 test('a file over the size limit is skipped with a note and left alone by undo', async () => {
   const dir = tempProject();
   const state = tempProject('nanocode-state-');

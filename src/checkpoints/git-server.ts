@@ -93,7 +93,8 @@ export class GitServer {
     // while nanocode, interrupted, still takes the run's last checkpoint.
     const child = spawn('bash', ['--noprofile', '--norc', '-c', SERVER_SCRIPT, 'nanocode-git', dir], {
       cwd: this.#cwd,
-      env: this.#env,
+      // A non-interactive bash sources $BASH_ENV first: nothing but git runs here.
+      env: { ...this.#env, BASH_ENV: undefined },
       detached: true,
       stdio: ['pipe', 'pipe', 'ignore'],
     });
