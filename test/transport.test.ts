@@ -120,6 +120,33 @@ test('a connection that drops mid-answer errors the body stream (never a silent 
   }
 });
 
+test('a string body arrives as its UTF-8 bytes with their length: ASCII, Latin-1 letters, and beyond', async () => {
+  const received: { length: string | undefined; bytes: Buffer }[] = [];
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      received.push({ length: req.headers['content-length'], bytes: Buffer.concat(chunks) });
+      res.end('ok');
+    });
+  });
+  const sockets = track(server);
+  const port = await listen(server);
+  try {
+    const bodies = ['{"a":"plain ascii"}', '{"a":"café, naïve"}', '{"a":"→ 漢字 🙂"}', ''];
+    for (const body of bodies) {
+      const res = await providerFetch(`http://127.0.0.1:${port}/x`, { method: 'POST', body });
+      assert.equal(await res.text(), 'ok');
+    }
+    assert.deepEqual(
+      received.map((r) => [r.length, r.bytes.toString('utf8')]),
+      bodies.map((b) => [String(Buffer.byteLength(b)), b]),
+    );
+  } finally {
+    await stop(server, sockets);
+  }
+});
+
 test('an abort stops the request with an AbortError', async () => {
   const server = createServer(() => {});
   const sockets = track(server);

