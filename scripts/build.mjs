@@ -1,6 +1,7 @@
-// Bundles src/cli.ts into dist/ as ESM, and each provider package into a CommonJS bundle of its
-// own in dist/providers/, so a run loads only the provider it uses. dist/ is the whole
-// package: web-tree-sitter is bundled and both wasm files are copied beside it,
+// Bundles the CLI into dist/nanocode.cjs, run by dist/cli.js (src/launch.ts) with V8's code cache;
+// each provider package into a CommonJS bundle of its own in dist/providers/, so a run loads only
+// the provider it uses; and the MCP and ACP libraries into dist/vendor/, loaded when first used.
+// dist/ is the whole package: web-tree-sitter is bundled and both wasm files are copied beside it,
 // so an install needs no dependency at all.
 import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -34,24 +35,63 @@ const providerBuilds = Object.entries(PROVIDERS).map(([name, [pkg, create]]) =>
     format: 'cjs',
   }),
 );
+// Libraries only some runs use (MCP servers, ACP), each a bundle of its own in dist/vendor/: the CLI's
+// bundle requires them by path when first used, so a run without them never parses them.
+const VENDORS = {
+  mcp: {
+    source:
+      "export { createMCPClient } from '@ai-sdk/mcp'; export { Experimental_StdioMCPTransport } from '@ai-sdk/mcp/mcp-stdio';",
+    specifiers: ['@ai-sdk/mcp', '@ai-sdk/mcp/mcp-stdio'],
+  },
+  acp: { source: "export * from '@agentclientprotocol/sdk';", specifiers: ['@agentclientprotocol/sdk'] },
+};
+const vendorBuilds = Object.entries(VENDORS).map(([name, { source }]) =>
+  build({
+    ...shared,
+    stdin: { contents: source, resolveDir: process.cwd(), loader: 'js' },
+    outfile: `dist/vendor/${name}.cjs`,
+    format: 'cjs',
+  }),
+);
+const vendorPaths = {
+  name: 'vendor-paths',
+  setup(b) {
+    for (const [name, { specifiers }] of Object.entries(VENDORS)) {
+      const filter = new RegExp(`^(${specifiers.map((x) => x.replace(/[/.]/g, '\\$&')).join('|')})$`);
+      b.onResolve({ filter }, () => ({ path: `./vendor/${name}.cjs`, external: true }));
+    }
+  },
+};
+// The CLI: one CommonJS bundle (src/launch.ts, dist/cli.js, runs it with V8's code cache). Its
+// import() calls become require() (a script run by vm.Script cannot import), and import.meta.url is
+// the bundle's own URL.
 const result = await build({
   ...shared,
+  plugins: [...shared.plugins, vendorPaths],
   entryPoints: ['src/cli.ts'],
-  outdir: 'dist',
-  splitting: true,
-  format: 'esm',
+  outfile: 'dist/nanocode.cjs',
+  format: 'cjs',
+  supported: { 'dynamic-import': false },
+  // The grammar's runtime as published for CommonJS (its ES build imports 'module' to make a require).
+  alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
+  define: { 'import.meta.url': '__ncModuleUrl' },
+  banner: { js: "var __ncModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
   // Loaded from dist/providers/ (above); src/provider-factory.ts imports them only when run from src/.
   external: Object.values(PROVIDERS).map(([pkg]) => pkg),
-  banner: {
-    js: "#!/usr/bin/env node\nimport { createRequire as __ncCreateRequire } from 'node:module'; const require = __ncCreateRequire(import.meta.url);",
-  },
+});
+const launcher = await build({
+  ...shared,
+  entryPoints: ['src/launch.ts'],
+  outfile: 'dist/cli.js',
+  format: 'esm',
+  banner: { js: '#!/usr/bin/env node' },
 });
 chmodSync('dist/cli.js', 0o755);
 const require = createRequire(import.meta.url);
 for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
   copyFileSync(require.resolve(wasm), `dist/${wasm.split('/')[1]}`);
 }
-const inputs = new Set(Object.keys(result.metafile.inputs));
-for (const built of await Promise.all(providerBuilds))
+const inputs = new Set([...Object.keys(result.metafile.inputs), ...Object.keys(launcher.metafile.inputs)]);
+for (const built of await Promise.all([...providerBuilds, ...vendorBuilds]))
   for (const input of Object.keys(built.metafile.inputs)) inputs.add(input);
 writeLicenses([...inputs], ['node_modules/tree-sitter-bash'], 'dist/THIRD-PARTY-LICENSES.txt');

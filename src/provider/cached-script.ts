@@ -1,20 +1,30 @@
-// Loads a provider bundle (dist/providers/<name>.cjs, one self-contained CommonJS file) with V8's code
-// cache: Node 20 has no compile cache for ES modules, and compiling a provider with its zod and
-// provider-utils is the largest single cost before the first request (~30 ms, plus the functions its
-// first request compiles). The cache of a bundle is written when the process that compiled it exits,
-// so it holds every function the run used, and a later start skips compiling them.
+// Loads a CommonJS bundle with V8's code cache: the CLI's (dist/nanocode.cjs, from src/launch.ts) and
+// a provider's (dist/providers/<name>.cjs). Node 20 has no compile cache for ES modules, and compiling
+// the CLI and a provider with its zod and provider-utils are the largest costs before the first request.
+// The cache of a bundle is written when the process that compiled it exits, so it holds every function
+// the run used, and a later run skips compiling them.
 //
 // Contract:
 // - The cache lives in $XDG_CACHE_HOME/nanocode/code-cache (default ~/.cache/...), one file per bundle,
 //   named by the bundle's size and time and the Node version, so a new nanocode or Node never reads a
-//   stale one; V8 checks each cache against the source and rejects one that does not match.
+//   stale one; V8 checks each cache against the source and rejects one that does not match. Writing a
+//   bundle's cache removes that bundle's older ones.
 // - A cache is code nanocode runs: a directory not owned by this user, or writable by others, is never
 //   read or written, and sandboxed commands never see it (it is hidden like a credential, also when
 //   the project is the home directory).
 // - Never throws for the cache: unreadable, unwritable or rejected, the bundle is compiled as before.
 
 import { isAscii } from 'node:buffer';
-import { lstatSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
@@ -70,10 +80,20 @@ export function loadCachedScript(file: string, env: NodeJS.ProcessEnv = process.
         const temp = `${cacheFile}.${process.pid}.tmp`;
         writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
         renameSync(temp, cacheFile);
+        removeOtherCaches(dir, basename(file), cacheFile);
       } catch {
         // A full disk or a read-only home: the next start compiles again.
       }
     });
   }
   return module.exports;
+}
+
+/** The caches of earlier builds of the same bundle (another size, time or Node): one per bundle is kept. */
+function removeOtherCaches(dir: string, bundle: string, keep: string): void {
+  for (const name of readdirSync(dir)) {
+    const path = join(dir, name);
+    if (path !== keep && name.startsWith(`${bundle}-`) && name.endsWith('.bin'))
+      rmSync(path, { force: true });
+  }
 }
