@@ -1,6 +1,7 @@
 // The V8 flags nanocode runs with, set once before the code they concern. A code cache records the
 // flags it was made under and V8 rejects it under any others (src/provider/cached-script.ts), so they
-// are set before a cache is read or written, never later in a run.
+// are set before a cache is read or written, never later in a run: by the launcher (src/launch.ts),
+// before the CLI's own bundle is compiled.
 //  --liftoff-only  baseline code only for WebAssembly: optimizing the 1.3 MB shell grammar with
 //                  TurboFan costs ~0.7 s of CPU right when the first command runs, and parsing one
 //                  command needs no more speed.
@@ -12,7 +13,7 @@
 //                  the young generation keeps the size start-up gave it instead of growing to 2 × 16 MB
 //                  under a long run's garbage (each turn re-sends the history): peak RSS over 200 turns
 //                  94 → 83 MB (compaction off: 115 → 101 MB), CPU and time per turn unchanged within
-//                  noise. Set with the provider's load, before the first request.
+//                  noise.
 //  --heap-growing-percent=20
 //                  the old generation may grow 20% past what survived the last full collection before the
 //                  next one, instead of V8's default of up to 2× and more: a long run's garbage is mostly

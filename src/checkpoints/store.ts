@@ -123,7 +123,7 @@ export class CheckpointStore {
   async #unbare(): Promise<void> {
     const file = join(this.dir, 'config');
     const text = readFileSync(file, 'utf8');
-    const unbare = text.replace(/^(\s*bare\s*=\s*)true\s*$/m, '$1false');
+    const unbare = text.replace(/^([ \t]*bare[ \t]*=[ \t]*)true[ \t]*$/m, '$1false');
     if (unbare === text) await this.#git(['config', 'core.bare', 'false']);
     else writeFileSync(file, unbare);
   }
