@@ -15,9 +15,9 @@
 //   or dies, the call in flight and every later one reject.
 
 import { type ChildProcess, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { privateTempDir } from '../sandbox/private-temp.ts';
 
 export interface GitRun {
   code: number;
@@ -79,13 +79,13 @@ export class GitServer {
     } finally {
       this.#waiting = undefined;
       this.#hold(false);
-      for (const ext of ['in', 'out', 'err']) unlinkQuiet(file(ext));
+      for (const ext of ['in', 'out', 'err']) rmSync(file(ext), { force: true });
     }
   }
 
   #start(): ChildProcess {
     if (this.#child) return this.#child;
-    const dir = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-git-`));
+    const dir = privateTempDir('git-');
     this.#dir = dir;
     if (ioDirs.size === 0) process.once('exit', removeIoDirs);
     ioDirs.add(dir);
@@ -133,12 +133,4 @@ export class GitServer {
 const ioDirs = new Set<string>();
 function removeIoDirs(): void {
   for (const dir of ioDirs) rmSync(dir, { recursive: true, force: true });
-}
-
-function unlinkQuiet(path: string): void {
-  try {
-    unlinkSync(path);
-  } catch {
-    // Not written, or gone already.
-  }
 }

@@ -8,15 +8,15 @@
 // `dispose` (also run at process exit) removes the placeholders bwrap created for
 // protected paths that did not exist, the private temp, the shell's FIFO directory
 // and the cgroups. Nothing here throws once created.
-import { lstatSync, mkdirSync, mkdtempSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureCodeCacheDir } from '../provider/cached-script.ts';
 import { afterFirstRequest } from '../provider/first-request.ts';
 import { sessionsDir } from '../sessions/store.ts';
 import { bwrapArgv } from './bwrap.ts';
-import { createPidsCgroup, isAlive, maxProcesses, rlimitPrefix } from './limits.ts';
+import { createPidsCgroup, maxProcesses, rlimitPrefix } from './limits.ts';
 import { credentialPaths, insideDir } from './policy.ts';
+import { privateTempDir, sweepStaleTmps } from './private-temp.ts';
 
 export interface SandboxSettings {
   project: string;
@@ -81,9 +81,9 @@ export function createSandbox(s: SandboxSettings): Sandbox {
   const isRoot = process.getuid?.() === 0;
   // Off the path to the first request: listing a busy /tmp costs milliseconds.
   afterFirstRequest(sweepStaleTmps);
-  const privateTmp = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-`));
+  const privateTmp = privateTempDir();
   const shellFifos = {
-    host: mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-shell-`)),
+    host: privateTempDir('shell-'),
     inside: SHELL_FIFOS_INSIDE,
   };
   const binds = [shellFifos];
@@ -132,18 +132,6 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     },
     dispose,
   };
-}
-
-/** Removes the private temps of nanocode runs that died without cleaning up (killed). Never throws. */
-function sweepStaleTmps(): void {
-  try {
-    for (const name of readdirSync(tmpdir())) {
-      const pid = Number(/^nanocode-tmp-(\d+)-/.exec(name)?.[1]);
-      if (pid && !isAlive(pid)) rmSync(join(tmpdir(), name), { recursive: true, force: true });
-    }
-  } catch {
-    // Not readable: nothing to sweep.
-  }
 }
 
 /** Removes an empty placeholder (an empty file or directory) that bwrap left; anything with content stays. */

@@ -20,10 +20,11 @@
 
 import { type ChildProcess, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
-import { closeSync, constants, fstatSync, mkdtempSync, openSync, rmSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, rmSync, unlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
-import { constants as osConstants, tmpdir } from 'node:os';
+import { constants as osConstants } from 'node:os';
 import { join } from 'node:path';
+import { privateTempDir } from '../sandbox/private-temp.ts';
 import { startDirect } from './direct-job.ts';
 import { SHELL_SCRIPT } from './shell-script.ts';
 
@@ -167,7 +168,7 @@ export class CommandShell {
     if (this.#launch.fifos) return this.#launch.fifos;
     if (!this.#ownDir) {
       // Named like the sandbox's temps, so a run that was killed has it swept by a later one.
-      this.#ownDir = mkdtempSync(join(tmpdir(), `nanocode-tmp-${process.pid}-shell-`));
+      this.#ownDir = privateTempDir('shell-');
       process.once('exit', this.#removeOwnDir);
     }
     return { host: this.#ownDir, inside: this.#ownDir };
