@@ -98,6 +98,8 @@ export interface AgentOptions {
   attachments?: unknown[];
   /** Records the files before a turn whose calls may change them (src/checkpoints/run.ts). */
   checkpoint?: (turn: number, calls: ToolCall[]) => Promise<CheckpointInfo | undefined>;
+  /** The turn's calls ran (or were stopped); not awaited (checkpoints capture the files meanwhile). */
+  afterCalls?: (calls: ToolCall[]) => void;
   /** The model step; the default talks to the provider. Tests may script it in-process. */
   step?: (req: StepRequest) => AsyncIterable<StepEvent>;
 }
@@ -199,6 +201,7 @@ export async function runAgent(opts: AgentOptions): Promise<RunResult> {
     const why = () => (timedOut() ? 'the run reached its time limit' : 'the user interrupted the run');
     const images = takesToolImages(opts.choice.provider) && takesImages(opts.choice) !== false;
     append(await runCalls(outcome.calls, { ...opts.tools, signal, images }, emit, why, images));
+    opts.afterCalls?.(outcome.calls);
     if (signal.aborted) return stopped();
   }
   return end('limit', `reached the turn limit (--max-turns ${opts.maxTurns})`);

@@ -125,6 +125,7 @@ export class Conversation {
       attachments: attached.parts,
       emit,
       checkpoint: checkpoints?.before,
+      afterCalls: checkpoints?.after,
       ...limits,
     });
     this.#history = result.history;

@@ -96,6 +96,14 @@ function project(): string {
   return dir;
 }
 
+/** git against a checkpoint store (not the project's repository). */
+const storeGitOut = (store: string, ...args: string[]) =>
+  execFileSync('git', ['--git-dir', store, ...args], {
+    encoding: 'utf8',
+    env: cleanEnv({}),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
 const destructive: Step[] = [
   write('app.js', 'overwritten\n'),
   cmd('rm old.txt notes.md && mkdir -p src/new && echo new > src/new/file.txt && chmod +x app.js'),
@@ -209,6 +217,60 @@ test('undo --turn N restores to before turn N of the last run; the end line says
     assert.match(bad.stderr, /no checkpoint at or after turn 9/);
     const usage = await runCli(['--turn', '2', 'x'], { cwd: dir, env });
     assert.equal(usage.code, 2);
+  } finally {
+    await fake.close();
+  }
+});
+
+test("the files after a turn's changes are captured while the next request is in flight, and that capture is the next checkpoint", async () => {
+  const dir = tempProject(); // not a git repository
+  const state = tempProject('nanocode-state-');
+  writeFileSync(join(dir, 'a.txt'), 'a0\n');
+  /** a.txt in the tree the store wrote last (its index-tree note), or undefined. */
+  const lastWritten = () => {
+    const root = join(state, 'nanocode', 'checkpoints');
+    if (!existsSync(root)) return undefined;
+    const store = join(root, readdirSync(root)[0]!);
+    const note = join(store, 'index-tree');
+    if (!existsSync(note)) return undefined;
+    const tree = readFileSync(note, 'utf8').split(' ')[0]!;
+    return storeGitOut(store, 'show', `${tree}:a.txt`);
+  };
+  /** Holds the reply until a.txt as `content` is written to the store, or 5 s; says which. */
+  const heldUntilCaptured = (content: string, then: Step, seen: boolean[]) => async () => {
+    const until = Date.now() + 5000;
+    while (lastWritten() !== content && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
+    seen.push(lastWritten() === content);
+    return then;
+  };
+  const seen: boolean[] = [];
+  const fake = await startFakeLLM([
+    write('a.txt', 'a1\n'),
+    heldUntilCaptured('a1\n', { toolCalls: [{ name: 'read_file', args: { path: 'a.txt' } }] }, seen),
+    write('a.txt', 'a3\n'),
+    heldUntilCaptured('a3\n', { text: 'done' }, seen),
+  ]);
+  try {
+    const env = envFor(fake, state);
+    const run = await runCli(['step by step'], { cwd: dir, env });
+    assert.equal(run.code, 0, run.stderr);
+    assert.deepEqual(seen, [true, true], 'each capture was written before the model answered');
+    const list = await runCli(['checkpoints', '--json'], { cwd: dir, env });
+    const rows = list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { turn: number; files_changed: number });
+    assert.deepEqual(
+      rows.map((r) => [r.turn, r.files_changed]),
+      [
+        [3, 1],
+        [1, 1],
+      ],
+      'before turn 3 is the capture after turn 1 (turn 2 only read); the end is the capture after turn 3',
+    );
+    const undo = await runCli(['undo', '--turn', '3'], { cwd: dir, env });
+    assert.equal(undo.code, 0, undo.stderr);
+    assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a1\n');
   } finally {
     await fake.close();
   }
@@ -401,13 +463,6 @@ function objectFiles(store: string): { loose: number; packs: number } {
   const packs = readdirSync(join(objects, 'pack')).filter((f) => f.endsWith('.pack')).length;
   return { loose, packs };
 }
-
-const storeGitOut = (store: string, ...args: string[]) =>
-  execFileSync('git', ['--git-dir', store, ...args], {
-    encoding: 'utf8',
-    env: cleanEnv({}),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
 
 test('a big first snapshot is one pack, not a loose object per file, and restores exactly', async () => {
   const dir = tempProject();

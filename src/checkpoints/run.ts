@@ -2,12 +2,17 @@
 // edit, or a command the classifier does not call `safe`), and once at the end of a run that took any
 // (so `nanocode checkpoints` can say what each turn changed). Pruned after each run.
 //
+// After calls that may have changed files, the files are captured at once, while the next request is
+// in flight, not when its answer comes: that capture is the checkpoint before the next turn that may
+// change files (only safe calls ran in between) or the run's end, so the model's latency hides it.
+// What a background process or the user changes while the model answers belongs to the next turn.
+//
 // Contract: never throws and never stops a run. The first failure (no git, an unwritable state
 // directory, a busy store) is one warning, then checkpoints are off for the rest of the process.
 
 import { randomBytes } from 'node:crypto';
 import type { ToolCall } from '../model.ts';
-import { CheckpointStore, MAX_FILE_BYTES } from './store.ts';
+import { type Capture, CheckpointStore, MAX_FILE_BYTES } from './store.ts';
 
 /** What the `checkpoint` agent event carries. */
 export interface CheckpointInfo {
@@ -21,6 +26,8 @@ export interface CheckpointInfo {
 export interface RunCheckpoints {
   /** Takes the checkpoint for `turn` when one of `calls` may change files; once per turn. */
   before(turn: number, calls: ToolCall[]): Promise<CheckpointInfo | undefined>;
+  /** The calls of the turn ran (or were stopped): captures the files now if they may have changed them. */
+  after(calls: ToolCall[]): void;
   /** Ends the run: the end snapshot and pruning. Resolves with how many checkpoints the run took. */
   finish(): Promise<number>;
 }
@@ -75,11 +82,20 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       const run = randomBytes(4).toString('hex');
       let taken = 0;
       let lastTurn = 0;
+      /** The files after the last calls that may have changed them; taken by the next checkpoint. */
+      let ahead: Promise<Capture | undefined> | undefined;
+      const take = async () => {
+        const capture = await ahead;
+        ahead = undefined;
+        return capture;
+      };
       return {
         async before(turn, calls) {
           if (off || turn === lastTurn || !(await mayChangeFiles(calls))) return undefined;
           lastTurn = turn;
-          const c = await attempt((s) => s.snapshot({ run, turn, kind: 'turn', session }));
+          const capture = await take();
+          const meta = { run, turn, kind: 'turn' as const, session };
+          const c = await attempt(async (s) => (capture ? s.record(capture, meta) : s.snapshot(meta)));
           if (!c) return undefined;
           taken++;
           for (const path of c.skipped.filter((p) => !noted.has(p))) {
@@ -89,10 +105,22 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
           }
           return { id: c.id, run, turn, skipped: c.skipped };
         },
+        after(calls) {
+          if (off || taken === 0) return;
+          const previous = ahead;
+          ahead = (async () => {
+            if (!(await mayChangeFiles(calls))) return previous;
+            await previous; // one capture at a time; a newer one replaces it
+            return attempt((s) => s.capture());
+          })();
+        },
         async finish() {
           if (taken === 0) return 0;
+          const capture = await take();
+          const meta = { run, turn: 0, kind: 'end' as const, session };
           await attempt(async (s) => {
-            await s.snapshot({ run, turn: 0, kind: 'end', session });
+            if (capture) s.record(capture, meta);
+            else await s.snapshot(meta);
             await s.prune();
           });
           return taken;

@@ -3,7 +3,8 @@
 // the project and whose index is its own. Also works in directories that are not git repositories.
 //
 // Contract:
-// - snapshot() records the project's files as they are: tracked and untracked, .gitignore respected,
+// - snapshot() records the project's files as they are (capture() then record(), which a caller may
+//   also do apart: capture while waiting for something, record when it knows what the capture is): tracked and untracked, .gitignore respected,
 //   files above MAX_FILE_BYTES skipped (named in the checkpoint's `skipped`), the audit log left out.
 //   An unchanged tree costs one scan (git ls-files) and nothing more: the tree last written is reused
 //   while the store's index is the file it was written from (noted in index-tree). A changed one adds
@@ -77,6 +78,11 @@ export interface Checkpoint {
   modes?: Record<string, number>;
 }
 
+export type CheckpointMeta = Pick<Checkpoint, 'run' | 'turn' | 'kind' | 'session'>;
+
+/** The files at one moment, written to the store: what a checkpoint records. */
+export type Capture = Pick<Checkpoint, 'tree' | 'skipped' | 'modes'>;
+
 export function checkpointsRoot(env: NodeJS.ProcessEnv = process.env): string {
   const state = env.XDG_STATE_HOME && isAbsolute(env.XDG_STATE_HOME) ? env.XDG_STATE_HOME : undefined;
   return join(state ?? join(env.HOME || homedir(), '.local', 'state'), 'nanocode', 'checkpoints');
@@ -137,7 +143,15 @@ export class CheckpointStore {
   }
 
   /** Records the project as it is now. */
-  async snapshot(meta: Pick<Checkpoint, 'run' | 'turn' | 'kind' | 'session'>): Promise<Checkpoint> {
+  async snapshot(meta: CheckpointMeta): Promise<Checkpoint> {
+    return this.record(await this.capture(), meta);
+  }
+
+  /**
+   * The project's files as they are now, written to the store but not yet a checkpoint: record() makes
+   * it one. A capture never recorded leaves only unreferenced objects, which prune drops.
+   */
+  async capture(): Promise<Capture> {
     const previous = this.list();
     const stillBig = (previous.at(-1)?.skipped ?? []).filter((p) => this.#isBig(p));
     this.#writeExcludes(stillBig);
@@ -178,14 +192,17 @@ export class CheckpointStore {
     }
     const tree =
       (toAdd.length === 0 && bigTracked.length === 0 && this.#unwrittenTree()) || (await this.#writeTree());
-    if (!previous.some((c) => c.tree === tree)) this.#keepTree(tree);
+    return { tree, skipped, ...(Object.keys(modes).length > 0 ? { modes } : {}) };
+  }
+
+  /** Makes a capture a checkpoint: its tree kept alive, its line appended to checkpoints.jsonl. */
+  record(capture: Capture, meta: CheckpointMeta): Checkpoint {
+    if (!this.list().some((c) => c.tree === capture.tree)) this.#keepTree(capture.tree);
     const checkpoint: Checkpoint = {
       id: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
       ...meta,
       time: new Date().toISOString(),
-      tree,
-      skipped,
-      ...(Object.keys(modes).length > 0 ? { modes } : {}),
+      ...capture,
     };
     appendFileSync(join(this.dir, 'checkpoints.jsonl'), `${JSON.stringify(checkpoint)}\n`, { mode: 0o600 });
     return checkpoint;

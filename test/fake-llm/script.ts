@@ -46,7 +46,8 @@ export type Step =
   | HangStep
   | BrokenStreamStep
   | ReplayStep
-  | ((req: RecordedRequest) => Step);
+  /** Decided when the request arrives; a promise holds the reply until it settles. */
+  | ((req: RecordedRequest) => Step | Promise<Step>);
 
 export interface RecordedRequest {
   format: Format;

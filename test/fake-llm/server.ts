@@ -123,7 +123,7 @@ export async function startFakeLLM(steps: Step[], opts: { port?: number } = {}):
     }
     for (let depth = 0; typeof step === 'function'; depth++) {
       if (depth > 10) throw new Error('dynamic steps nest deeper than 10');
-      step = step(rec);
+      step = await step(rec);
     }
 
     if ('httpError' in step) {
