@@ -2,15 +2,14 @@
 // canonical solution for two of them and a wrong one for the third, the built CLI, the published check.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { gunzipSync } from 'node:zlib';
 import { checkProgram, readProblems } from '../bench/humaneval.ts';
 import { runProcess } from '../bench/lib/process.ts';
 import { type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
-import { cleanEnv, runProgram } from './helpers/cli.ts';
+import { cleanEnv, runProgram, tempDir } from './helpers/cli.ts';
 
 const DATA = new URL('./fixtures/humaneval/HumanEval.jsonl.gz', import.meta.url).pathname;
 const SCRIPT = new URL('../bench/humaneval.ts', import.meta.url).pathname;
@@ -59,7 +58,7 @@ test('readProblems reads the gzipped data set', () => {
 
 test('the published check passes a canonical solution and fails the bare prompt', async () => {
   const [first] = rows();
-  const dir = mkdtempSync(join(tmpdir(), 'humaneval-check-'));
+  const dir = tempDir('humaneval-check-');
   const problem = readProblems(DATA)[0]!;
   writeFileSync(join(dir, 'ok.py'), checkProgram(first!.prompt + first!.canonical_solution, problem));
   writeFileSync(join(dir, 'bare.py'), checkProgram(first!.prompt, problem));
@@ -76,7 +75,7 @@ test('--limit 3: two canonical solutions and one wrong one give pass@1 = 2/3', a
   ]);
   const misses: string[] = [];
   const fake = await startFakeLLM(routed(scripts, misses));
-  const out = join(mkdtempSync(join(tmpdir(), 'humaneval-out-')), 'results.jsonl');
+  const out = join(tempDir('humaneval-out-'), 'results.jsonl');
   try {
     const env = cleanEnv({
       OPENAI_API_KEY: 'sk-test',

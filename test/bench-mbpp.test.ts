@@ -3,13 +3,12 @@
 // solution for two and a wrong one for the third, the built CLI, and the check in its own python3.
 
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runProcess } from '../bench/lib/process.ts';
 import { checkProgram, instruction, readMbpp } from '../bench/mbpp.ts';
-import { cleanEnv, runProgram } from './helpers/cli.ts';
+import { cleanEnv, runProgram, tempDir } from './helpers/cli.ts';
 import { runPythonBench, writeSolution } from './helpers/python-bench.ts';
 
 const DATA = new URL('./fixtures/mbpp-sample.jsonl', import.meta.url).pathname;
@@ -33,7 +32,7 @@ test('the task text and only the first test make the instruction', () => {
 
 test('the check runs setup code and all three asserts, not the challenge tests', async () => {
   const problems = readMbpp(DATA);
-  const dir = mkdtempSync(join(tmpdir(), 'mbpp-check-'));
+  const dir = tempDir('mbpp-check-');
   for (const [i, row] of rows().entries()) {
     const program = checkProgram(row.code, problems[i]!);
     for (const t of row.test_list) assert.ok(program.includes(t));
@@ -48,7 +47,7 @@ test('the check runs setup code and all three asserts, not the challenge tests',
 });
 
 test('a line without test_list is exit 2 with a one-line reason', async () => {
-  const bad = join(mkdtempSync(join(tmpdir(), 'mbpp-bad-')), 'bad.jsonl');
+  const bad = join(tempDir('mbpp-bad-'), 'bad.jsonl');
   writeFileSync(bad, `${readFileSync(DATA, 'utf8').split('\n')[0]}\n{"text": "x", "task_id": 2}\n`);
   const run = await runProgram(process.execPath, ['--import', 'tsx', SCRIPT, '--data', bad], {
     cwd: ROOT,

@@ -3,15 +3,14 @@
 // Also: every task's untouched starting files fail its check, so no check passes trivially.
 
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { runNanocode } from '../bench/lib/nanocode.ts';
 import { runProcess } from '../bench/lib/process.ts';
 import { loadTasks, type Task } from '../bench/lib/tasks.ts';
 import { type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
-import { type CliRun, cleanEnv, runProgram } from './helpers/cli.ts';
+import { type CliRun, cleanEnv, runProgram, tempDir } from './helpers/cli.ts';
 
 const RUN_SH = new URL('../bench/run.sh', import.meta.url).pathname;
 const TASKS = loadTasks();
@@ -78,7 +77,7 @@ test('every task ships its files, a check and both scripts, and the starting fil
   assert.equal(TASKS.length, 10);
   await Promise.all(
     TASKS.map(async (task) => {
-      const work = mkdtempSync(join(tmpdir(), `bench-pristine-${task.id}-`));
+      const work = tempDir(`bench-pristine-${task.id}-`);
       cpSync(join(task.dir, 'files'), work, { recursive: true });
       const check = await runProcess('bash', [join(task.dir, 'check.sh')], work, 30_000);
       assert.notEqual(check.code, 0, `${task.id}: the untouched files pass the check:\n${check.output}`);
@@ -88,7 +87,7 @@ test('every task ships its files, a check and both scripts, and the starting fil
 });
 
 test('run.sh: each scripted solution drives nanocode to a pass; the table and JSON add up', async () => {
-  const out = join(mkdtempSync(join(tmpdir(), 'bench-json-')), 'results.json');
+  const out = join(tempDir('bench-json-'), 'results.json');
   const run = await suite('solution.json', 2, ['--json', out]);
   assert.equal(run.code, 0, run.stdout + run.stderr);
   assert.match(run.stdout, /model: openai-compatible\/fake-model/);
@@ -148,7 +147,7 @@ test('runNanocode: a run that outlives its timeout is stopped and reported with 
     { toolCalls: [{ name: 'run_cmd', args: { command: 'true' } }], usage: { input: 70, output: 7 } },
     { hang: true },
   ]);
-  const logDir = mkdtempSync(join(tmpdir(), 'bench-timeout-'));
+  const logDir = tempDir('bench-timeout-');
   try {
     const run = await runNanocode({
       cwd: logDir,

@@ -4,20 +4,12 @@
 
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import {
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { type FakeLLM, type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
-import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
+import { cleanEnv, runCli, tempDir, tempProject } from './helpers/cli.ts';
 
 const KEY = 'sk-test-secret-value-1234567890';
 const envFor = (fake: FakeLLM) =>
@@ -182,7 +174,7 @@ test('--sandbox keeps a write outside the project from happening', {
   skip: !hasBwrap && 'bubblewrap is not usable here',
 }, async () => {
   // Outside /tmp, which the sandbox replaces with a private one.
-  const outsideDir = mkdtempSync('/var/tmp/nanocode-outside-');
+  const outsideDir = tempDir('nanocode-outside-', '/var/tmp');
   const outside = join(outsideDir, 'escaped.txt');
   const { run, requests, dir } = await scripted(
     [cmd(`echo inside > inside.txt; echo escaped > ${outside}; echo status $?`), { text: 'ok' }],

@@ -1,21 +1,11 @@
 // The code caches of the CLI's bundle and its provider (src/provider/cached-script.ts), through the CLI: written by the first run,
 // used by the next, a corrupt one replaced without harm, an unsafe directory left alone.
 import assert from 'node:assert/strict';
-import {
-  chmodSync,
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  utimesSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, cpSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { startFakeLLM } from './fake-llm/server.ts';
-import { cleanEnv, runCli, runProgram, tempProject } from './helpers/cli.ts';
+import { cleanEnv, runCli, runProgram, tempDir, tempProject } from './helpers/cli.ts';
 
 /** One run of the CLI (or of the dist/ copy whose cli.js is `cli`) with its code caches in `cacheHome`. */
 async function run(cacheHome: string, cli?: string) {
@@ -44,7 +34,7 @@ const cacheFiles = (cacheHome: string) => {
 };
 
 test('the first run writes the code caches (the CLI, its provider); corrupt ones are replaced and the run is unharmed', async () => {
-  const cacheHome = mkdtempSync(join(tmpdir(), 'nanocode-cache-test-'));
+  const cacheHome = tempDir('nanocode-cache-test-');
   const first = await run(cacheHome);
   assert.equal(first.code, 0, first.stderr);
   const files = cacheFiles(cacheHome).sort();
@@ -76,7 +66,7 @@ test('the first run writes the code caches (the CLI, its provider); corrupt ones
 });
 
 test('a code cache directory others can write is neither read nor written', async () => {
-  const cacheHome = mkdtempSync(join(tmpdir(), 'nanocode-cache-test-'));
+  const cacheHome = tempDir('nanocode-cache-test-');
   const dir = join(cacheHome, 'nanocode', 'code-cache');
   mkdirSync(dir, { recursive: true });
   chmodSync(dir, 0o777);
@@ -86,8 +76,8 @@ test('a code cache directory others can write is neither read nor written', asyn
 });
 
 test('a new build of a bundle replaces its old cache instead of adding one', async () => {
-  const cacheHome = mkdtempSync(join(tmpdir(), 'nanocode-cache-test-'));
-  const copy = mkdtempSync(join(tmpdir(), 'nanocode-dist-'));
+  const cacheHome = tempDir('nanocode-cache-test-');
+  const copy = tempDir('nanocode-dist-');
   cpSync(new URL('../dist', import.meta.url), copy, { recursive: true });
   const cli = join(copy, 'cli.js');
   assert.equal((await run(cacheHome, cli)).code, 0);

@@ -4,7 +4,7 @@
 // that appears mid-run.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -14,6 +14,7 @@ import { runCmd } from '../src/tools/run-cmd.ts';
 import type { Step } from './fake-llm/server.ts';
 import { makeCtx } from './fixtures/tool-ctx.ts';
 import { hasBwrap, needsBwrap } from './helpers/bwrap.ts';
+import { tempDir } from './helpers/cli.ts';
 import { scriptedRun } from './helpers/scripted-run.ts';
 
 const dirs: string[] = [];
@@ -151,7 +152,7 @@ test(
   "a command that forges the shell's messages cannot make nanocode read or remove a file outside the sandbox",
   needsPidfd,
   async (t) => {
-    const home = mkdtempSync('/var/tmp/nanocode-home-');
+    const home = tempDir('nanocode-home-', '/var/tmp');
     dirs.push(home);
     mkdirSync(join(home, '.ssh'));
     writeFileSync(join(home, '.ssh', 'id_rsa'), 'PRIVATE-KEY-MATERIAL\n');
@@ -182,7 +183,7 @@ test(
   'FIFOs a command replaces with symlinks to host FIFOs are refused, not followed',
   needsBwrap,
   async () => {
-    const home = mkdtempSync('/var/tmp/nanocode-home-');
+    const home = tempDir('nanocode-home-', '/var/tmp');
     dirs.push(home);
     const pipe = join(home, 'pipe');
     execFileSync('mkfifo', [pipe]);
@@ -205,7 +206,7 @@ test(
 );
 
 test('a shell whose input ends (nanocode gone) leaves no subshell blocked on a FIFO nobody opens', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nanocode-shell-test-'));
+  const dir = tempDir('nanocode-shell-test-');
   dirs.push(dir);
   const shell = spawn('bash', ['--noprofile', '--norc', '-c', SHELL_SCRIPT, 'nanocode-shell', dir, 't'], {
     stdio: ['pipe', 'pipe', 'ignore'],

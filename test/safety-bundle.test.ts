@@ -3,11 +3,11 @@
 // alone, with no node_modules anywhere above it.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { cpSync, existsSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './helpers/cli.ts';
 
 const dist = fileURLToPath(new URL('../dist', import.meta.url));
 
@@ -20,7 +20,7 @@ function nodeModulesAbove(dir: string): boolean {
 }
 
 test('the classifier works from a copy of dist/ with no node_modules to fall back on', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nanocode-bundle-'));
+  const dir = tempDir('nanocode-bundle-');
   try {
     assert.equal(nodeModulesAbove(dir), false, `${dir} must not see a node_modules`);
     cpSync(dist, join(dir, 'dist'), { recursive: true });

@@ -1,11 +1,11 @@
 // User rules: deny → ask → allow per sub-command, and loading them from config files.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { analyzeCommand } from '../src/safety/classify.ts';
 import { applyRules, loadRules, matchesRule, type UserRules } from '../src/safety/rules.ts';
+import { tempDir } from './helpers/cli.ts';
 
 async function level(command: string, rules: UserRules) {
   return applyRules(await analyzeCommand(command), rules);
@@ -96,7 +96,7 @@ after(() => {
 });
 
 function tree(files: Record<string, string>): { project: string; home: string } {
-  const root = mkdtempSync(join(tmpdir(), 'nanocode-rules-'));
+  const root = tempDir('nanocode-rules-');
   dirs.push(root);
   const project = join(root, 'project');
   const home = join(root, 'home');

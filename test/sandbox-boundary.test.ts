@@ -8,7 +8,6 @@ import {
   chmodSync,
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
@@ -21,7 +20,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Step, startFakeLLM } from './fake-llm/server.ts';
 import { needsBwrap } from './helpers/bwrap.ts';
-import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
+import { cleanEnv, runCli, tempDir, tempProject } from './helpers/cli.ts';
 import { type ScriptedRun, scriptedRun } from './helpers/scripted-run.ts';
 
 const KEY = 'sk-test-secret-value-1234567890';
@@ -33,7 +32,7 @@ after(() => {
 
 /** A fake $HOME outside /tmp (the sandbox replaces /tmp, which would hide it for the wrong reason). */
 function fakeHome(): string {
-  const home = mkdtempSync('/var/tmp/nanocode-home-');
+  const home = tempDir('nanocode-home-', '/var/tmp');
   cleanup.push(home);
   mkdirSync(join(home, '.ssh'));
   writeFileSync(join(home, '.ssh', 'id_rsa'), 'PRIVATE-KEY-MATERIAL\n');
@@ -87,7 +86,7 @@ function hostileRepo(marker: string): string {
 
 for (const args of [['--sandbox=off'], []]) {
   test(`nanocode's own git never runs a repository's fsmonitor, pager, diff, filter or hooks (${args.join(' ') || 'default'})`, async () => {
-    const marker = join(mkdtempSync('/var/tmp/nanocode-marker-'), 'ran');
+    const marker = join(tempDir('nanocode-marker-', '/var/tmp'), 'ran');
     cleanup.push(join(marker, '..'));
     const dir = hostileRepo(marker);
     const { run, requests } = await scripted([], { args, dir });
@@ -215,7 +214,7 @@ test('without the sandbox, read_file of a credential is dangerous: blocked with 
 
 for (const args of [['--sandbox=off'], []]) {
   test(`ps shows no provider key to the model, the terminal, --json, the session or the log (${args.join(' ') || 'default'})`, async () => {
-    const home = mkdtempSync('/var/tmp/nanocode-home-');
+    const home = tempDir('nanocode-home-', '/var/tmp');
     cleanup.push(home);
     const { run, dir, outputs } = await scripted(
       [cmd('ps eww $PPID; ps axeww | head -50; cat /proc/$PPID/environ | tr "\\0" "\\n"')],
@@ -260,7 +259,7 @@ test("a project's .env cannot take the run over when the real environment names 
 });
 
 test('.env is read only as a small regular file inside the project', async () => {
-  const outside = join(mkdtempSync('/var/tmp/nanocode-outside-'), 'env');
+  const outside = join(tempDir('nanocode-outside-', '/var/tmp'), 'env');
   cleanup.push(join(outside, '..'));
   writeFileSync(outside, 'NANOCODE_MODEL=openai/from-outside\n');
   const cases: [string, (path: string) => void, RegExp][] = [
@@ -319,7 +318,7 @@ test('a fork bomb stops at the process limit; memory per process is capped', nee
 
 /** A PATH whose `bwrap` fails, in front of the real one. */
 function brokenBwrapPath(): string {
-  const bin = mkdtempSync('/var/tmp/nanocode-bin-');
+  const bin = tempDir('nanocode-bin-', '/var/tmp');
   cleanup.push(bin);
   writeFileSync(
     join(bin, 'bwrap'),
@@ -357,7 +356,7 @@ test(
   async () => {
     // bwrap behind a wrapper that logs each start and, once `broken` exists, fails like a kernel that
     // stopped allowing user namespaces (the wrapper itself unchanged, so the remembered success matches).
-    const bin = mkdtempSync('/var/tmp/nanocode-bin-');
+    const bin = tempDir('nanocode-bin-', '/var/tmp');
     cleanup.push(bin);
     const real = execFileSync('sh', ['-c', 'command -v bwrap'], { encoding: 'utf8' }).trim();
     writeFileSync(
@@ -369,7 +368,7 @@ test(
     chmodSync(join(bin, 'bwrap'), 0o755);
     const env = {
       PATH: `${bin}:${process.env.PATH}`,
-      XDG_CACHE_HOME: mkdtempSync(join(tmpdir(), 'nanocode-cache-')),
+      XDG_CACHE_HOME: tempDir('nanocode-cache-'),
     };
     cleanup.push(env.XDG_CACHE_HOME);
     const probes = () =>
@@ -400,9 +399,9 @@ test(
 );
 
 test('the user config turns the sandbox off; a project config cannot', needsBwrap, async () => {
-  const outsideDir = mkdtempSync('/var/tmp/nanocode-outside-');
+  const outsideDir = tempDir('nanocode-outside-', '/var/tmp');
   cleanup.push(outsideDir);
-  const home = mkdtempSync('/var/tmp/nanocode-home-');
+  const home = tempDir('nanocode-home-', '/var/tmp');
   cleanup.push(home);
   const write = cmd(`echo x > ${join(outsideDir, 'out.txt')}; echo "write:$?"`);
   const project = tempProject();

@@ -1,8 +1,7 @@
 // The boundary's pure parts: path rules for the file tools, the private /tmp
 // mapping, key redaction, the mode from flag and config.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseOptions } from '../src/args.ts';
@@ -11,6 +10,7 @@ import { sandboxMode } from '../src/sandbox/mode.ts';
 import { isCredentialRead } from '../src/sandbox/policy.ts';
 import { keyRedactor } from '../src/sandbox/redact-keys.ts';
 import { tmpPaths } from '../src/sandbox/tmp-paths.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const project = '/work/proj';
 const home = '/home/u';
@@ -50,7 +50,7 @@ test('file reads: credentials inside the project are asked about, outside refuse
 });
 
 test('a symlink in the project that points at a credential is judged by its target', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nanocode-units-'));
+  const dir = tempDir('nanocode-units-');
   const fakeHome = join(dir, 'home');
   mkdirSync(join(fakeHome, '.ssh'), { recursive: true });
   writeFileSync(join(fakeHome, '.ssh', 'id_rsa'), 'k');
@@ -86,7 +86,7 @@ test('key redaction: exact values of provider keys from every source, short valu
 });
 
 test('the mode: the flag wins, then the user config; a bad value names the file', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'nanocode-units-'));
+  const dir = tempDir('nanocode-units-');
   assert.deepEqual(sandboxMode(undefined, dir), { choice: 'auto', explicit: false });
   assert.deepEqual(sandboxMode('off', dir), { choice: 'off', explicit: true });
   mkdirSync(join(dir, '.config', 'nanocode'), { recursive: true });

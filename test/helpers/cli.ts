@@ -29,13 +29,28 @@ export interface CliOptions {
 /** One provider code cache for the CLI runs of this test process (src/provider/cached-script.ts). */
 let codeCache: string | undefined;
 
-export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
-  const home = mkdtempSync(join(tmpdir(), 'nanocode-home-'));
-  if (!codeCache) {
-    const dir = mkdtempSync(join(tmpdir(), 'nanocode-cache-'));
-    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
-    codeCache = dir;
+/** The temporary directories this test process made (homes, projects, the code cache): removed when it exits. */
+const made: string[] = [];
+process.once('exit', () => {
+  for (const dir of made) {
+    try {
+      rmSync(dir, { recursive: true, force: true });
+    } catch {
+      // a test left a directory it made unreadable: it stays
+    }
   }
+});
+
+/** A new directory in `parent` (the system's temporary directory), removed when this test process exits. */
+export function tempDir(prefix: string, parent = tmpdir()): string {
+  const dir = realpathSync(mkdtempSync(join(parent, prefix)));
+  made.push(dir);
+  return dir;
+}
+
+export function cleanEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const home = tempDir('nanocode-home-');
+  codeCache ??= tempDir('nanocode-cache-');
   return {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     HOME: home,
@@ -82,7 +97,7 @@ export function runProgram(
 }
 
 export function tempProject(prefix = 'nanocode-proj-'): string {
-  return realpathSync(mkdtempSync(join(tmpdir(), prefix)));
+  return tempDir(prefix);
 }
 
 /**

@@ -1,15 +1,14 @@
 // The package as a user installs it: `npm pack` of this checkout's built dist/, then `npm install -g` of the
 // tarball into an empty prefix, offline (it must need nothing from the registry). The caller removes `dir`.
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './cli.ts';
 
 export const REPO = fileURLToPath(new URL('../..', import.meta.url));
 
 export function installPackedTarball(): { dir: string; prefix: string; bin: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'nanocode-pack-'));
+  const dir = tempDir('nanocode-pack-');
   const npm = (args: string[], cwd: string) =>
     execFileSync('npm', [...args, '--no-fund', '--no-audit', '--loglevel=error'], {
       cwd,

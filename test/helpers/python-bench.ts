@@ -2,11 +2,10 @@
 // LLM: each request is answered from the script of the problem its first user message names, by how many
 // turns came before, so problems can run in parallel (--jobs).
 
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type RecordedRequest, type Step, startFakeLLM } from '../fake-llm/server.ts';
-import { type CliRun, cleanEnv, runProgram } from './cli.ts';
+import { type CliRun, cleanEnv, runProgram, tempDir } from './cli.ts';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
 
@@ -52,7 +51,7 @@ export async function runPythonBench(
 ): Promise<BenchRun> {
   const misses: string[] = [];
   const fake = await startFakeLLM(routedSteps(scripts, misses));
-  const out = join(mkdtempSync(join(tmpdir(), 'python-bench-out-')), 'results.jsonl');
+  const out = join(tempDir('python-bench-out-'), 'results.jsonl');
   try {
     const env = cleanEnv({
       OPENAI_API_KEY: 'sk-test',
