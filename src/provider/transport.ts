@@ -17,7 +17,7 @@
 // environment (never from a project's .env); proxy.ts loads only when one is set.
 
 import http, { type IncomingMessage } from 'node:http';
-import https from 'node:https';
+import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
 import { firstRequestSent } from './first-request.ts';
 import { Headers } from './headers.ts';
@@ -34,10 +34,26 @@ export function setTransportIdleTimeout(ms: number): void {
   idleTimeoutMs = ms;
 }
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
+/**
+ * node:https, loaded by the first https request: with it comes TLS (~5 ms of start-up here), which a
+ * server on this machine over plain http (Ollama, LM Studio, vLLM) never needs.
+ */
+let httpsModule: typeof import('node:https') | undefined;
+const https = () => {
+  httpsModule ??= createRequire(import.meta.url)('node:https') as typeof import('node:https');
+  return httpsModule;
 };
+
+/** One keep-alive agent per protocol, made when first used. */
+const agents = new Map<string, http.Agent>();
+function agentFor(protocol: string): http.Agent {
+  let agent = agents.get(protocol);
+  if (!agent) {
+    agent = new (protocol === 'https:' ? https().Agent : http.Agent)({ keepAlive: true });
+    agents.set(protocol, agent);
+  }
+  return agent;
+}
 
 type Body = string | Uint8Array | ArrayBuffer | null | undefined;
 interface FetchInit {
@@ -79,7 +95,7 @@ export interface Route {
 }
 
 async function routeFor(url: URL, env: NodeJS.ProcessEnv): Promise<Route> {
-  const direct = { label: url.host, options: { agent: agents[url.protocol as 'http:'] }, url };
+  const direct = { label: url.host, options: { agent: agentFor(url.protocol) }, url };
   const names = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'];
   if (!names.some((name) => env[name])) return direct;
   const { proxyRoute } = await import('./proxy.ts');
@@ -94,7 +110,7 @@ function send(target: URL, init: FetchInit, route: Route, signal: AbortSignal | 
     const headers: Record<string, string> = {};
     for (const [name, value] of new Headers(init.headers as never)) headers[name] = value;
     if (body !== undefined) headers['content-length'] = String(body.byteLength);
-    const lib = route.url.protocol === 'https:' ? https : http;
+    const lib = route.url.protocol === 'https:' ? https() : http;
     const req = lib.request(route.url, {
       method: init.method ?? 'GET',
       ...route.options,
