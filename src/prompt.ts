@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { arch, homedir, platform } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type InstructionFile, readInstructions } from './instructions.ts';
-import { safeGit } from './sandbox/git.ts';
+import { type GitOptions, gitStatusAndDiff } from './sandbox/git.ts';
 
 const CORE = `You are nanocode, an autonomous coding agent in the user's terminal. Do the task; don't describe it.
 - Use the tools to look, change and run things until the task is done. Read a file before editing it.
@@ -50,10 +50,9 @@ export async function buildSystemPrompt({
 }: PromptContext): Promise<string> {
   const wrap = sandbox?.then((box) => box?.wrapGit);
   wrap?.catch(() => {}); // outside a repository nothing awaits it; a failed probe is reported by the caller
-  const git = safeGit(cwd, { wrap });
   const [instructions, gitText, box] = await Promise.all([
     readInstructions({ cwd, home, warn }),
-    gitContext(cwd, git),
+    gitContext(cwd, wrap),
     sandbox,
   ]);
   if (verbose) {
@@ -78,19 +77,18 @@ function instructionSection(file: InstructionFile): string {
 }
 
 /** `git status --short` and `git diff --stat HEAD`, or undefined outside a repository. Never throws. */
-async function gitContext(cwd: string, git: ReturnType<typeof safeGit>): Promise<string | undefined> {
+async function gitContext(cwd: string, wrap: GitOptions['wrap']): Promise<string | undefined> {
   if (!mayBeInRepository(cwd)) return undefined;
-  const inside = await git(['rev-parse', '--is-inside-work-tree']);
-  if (inside?.trim() !== 'true') return undefined;
-  const [status, diff] = await Promise.all([git(['status', '--short']), git(['diff', '--stat', 'HEAD'])]);
-  const lines = [`$ git status --short\n${status?.trimEnd() || '(clean)'}`];
-  if (diff?.trim()) lines.push(`$ git diff --stat HEAD\n${diff.trimEnd()}`);
+  const git = await gitStatusAndDiff(cwd, { wrap });
+  if (!git) return undefined;
+  const lines = [`$ git status --short\n${git.status.trimEnd() || '(clean)'}`];
+  if (git.diff.trim()) lines.push(`$ git diff --stat HEAD\n${git.diff.trimEnd()}`);
   return cut(lines.join('\n'), MAX_GIT);
 }
 
 /**
  * Whether git could see a work tree here: a `.git` in this directory or one above, or GIT_DIR set.
- * Saves starting git at all (two processes) in a directory that is no repository.
+ * Saves starting bash and git at all in a directory that is no repository.
  */
 function mayBeInRepository(cwd: string): boolean {
   if (process.env.GIT_DIR || process.env.GIT_WORK_TREE) return true;

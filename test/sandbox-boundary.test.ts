@@ -95,6 +95,7 @@ for (const args of [['--sandbox=off'], []]) {
     // The git context still made it into the prompt.
     const system = JSON.stringify(requests[0]!.body);
     assert.match(system, /git status --short[^"]*M a\.txt/);
+    assert.match(system, /git diff --stat HEAD[^"]*a\.txt \| 2 \+-/);
   });
 }
 
