@@ -198,6 +198,7 @@ async function main() {
   const cold = await startToFirstRequest(RUNS, 'cold');
   await startToFirstRequest(1); // makes the code cache the warm runs use
   const first = await startToFirstRequest(RUNS);
+  const inRepo = await startToFirstRequest(RUNS, 'warm', 'repo');
   const long = [await longRun('compaction off', ['--no-compact']), await longRun('default compaction', [])];
   const installMb = globalInstallMb();
   const checkpoints = await checkpointRows();
@@ -205,6 +206,10 @@ async function main() {
   const rows: [string, string][] = [
     ['node -e 0 (baseline) median', `${nodeBaseline.toFixed(0)} ms`],
     ['nanocode --version median', `${startup.toFixed(0)} ms`],
+    [
+      'process start → first request in a git repository (status and diff in the prompt)',
+      `${inRepo.wallMs.toFixed(0)} ms (main-thread CPU ${inRepo.cpuMs.toFixed(0)} ms)`,
+    ],
     ['3-step task median wall', `${median(wall).toFixed(0)} ms`],
     ['3-step task median peak RSS', `${median(rss).toFixed(0)} MB`],
     ['40-turn task total', `${forty.ms.toFixed(0)} ms`],

@@ -1,5 +1,6 @@
 // The target figures of `npm run bench` (issue 12's table), measured in one run:
-//  - process start → first request at the fake server (wall, and the CPU the main thread used by then),
+//  - process start → first request at the fake server (wall, and the CPU the main thread used by then), in a
+//    plain directory and in a git repository (whose status and diff the system prompt holds),
 //  - the 3-command task's wall time as a multiple of `node -e 0` (both with the same clean environment),
 //  - a 200-turn task, compaction off and default: nanocode's share of a turn (the fake server's reply
 //    sent → the next request received) and the gap between requests, over turns 1–10 and 190–200,
@@ -8,7 +9,7 @@
 // Figures only; nothing here asserts.
 
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type RecordedRequest, type Step, startFakeLLM } from '../test/fake-llm/server.ts';
@@ -72,6 +73,8 @@ export async function nodeBaselineMs(runs: number): Promise<number> {
 export async function startToFirstRequest(
   runs: number,
   cache: 'warm' | 'cold' = 'warm',
+  /** `repo`: the project is a git repository with a change, whose status and diff the system prompt holds. */
+  project: 'plain' | 'repo' = 'plain',
 ): Promise<{ wallMs: number; cpuMs: number }> {
   const walls: number[] = [];
   const cpus: number[] = [];
@@ -97,9 +100,10 @@ export async function startToFirstRequest(
       NANOCODE_OPENAI_API: 'responses',
       ...(coldDir ? { XDG_CACHE_HOME: coldDir } : {}),
     });
+    const cwd = project === 'repo' ? gitProject() : tempProject();
     started = performance.now();
     const child = spawn(process.execPath, [CLI, '--no-session', 'hi'], {
-      cwd: tempProject(),
+      cwd,
       env,
       stdio: 'ignore',
     });
@@ -111,6 +115,19 @@ export async function startToFirstRequest(
     if (coldDir) rmSync(coldDir, { recursive: true, force: true });
   }
   return { wallMs: median(walls), cpuMs: median(cpus) };
+}
+
+/** A git repository with two committed files, one of them changed since. */
+function gitProject(): string {
+  const dir = tempProject();
+  writeFileSync(join(dir, 'a.py'), 'print(1)\n');
+  writeFileSync(join(dir, 'b.py'), 'print(2)\n');
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  git('add', '.');
+  git('-c', 'user.email=bench@localhost', '-c', 'user.name=bench', 'commit', '-qm', 'init');
+  writeFileSync(join(dir, 'a.py'), 'print(3)\n');
+  return dir;
 }
 
 export interface LongRun {
