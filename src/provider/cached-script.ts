@@ -30,6 +30,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
 import { applyV8Flags } from '../v8-flags.ts';
+import WRAPPER from './cached-script-wrapper.json' with { type: 'json' };
 
 /** Where code caches go: $XDG_CACHE_HOME/nanocode/code-cache, default ~/.cache/nanocode/code-cache. */
 export function codeCacheDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -70,7 +71,8 @@ export function loadCachedScript(file: string, env: NodeJS.ProcessEnv = process.
     // Not made yet.
   }
   applyV8Flags(); // the flags the cache was, or will be, made under
-  const wrapped = `(function (exports, require, module, __filename, __dirname) {${source}\n})`;
+  // Our bundles come wrapped (scripts/build.mjs): compiled as they are, without one more copy of the text.
+  const wrapped = source.startsWith(WRAPPER.head) ? source : `${WRAPPER.head}${source}${WRAPPER.tail}`;
   const script = new Script(wrapped, { filename: file, cachedData });
   const module = { exports: {} as unknown };
   script.runInThisContext()(module.exports, createRequire(file), module, file, dirname(file));
