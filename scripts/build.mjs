@@ -1,4 +1,4 @@
-// Bundles the CLI into dist/nanocode.cjs, run by dist/cli.js (src/launch.ts) with V8's code cache;
+// Bundles the CLI into dist/nanocode.cjs, run by dist/cli.cjs (src/launch.ts) with V8's code cache;
 // each provider package into a CommonJS bundle of its own in dist/providers/, so a run loads only
 // the provider it uses; and the MCP and ACP libraries into dist/vendor/, loaded when first used.
 // dist/ is the whole package: web-tree-sitter is bundled and both wasm files are copied beside it,
@@ -68,7 +68,7 @@ const vendorPaths = {
     }
   },
 };
-// The CLI: one CommonJS bundle (src/launch.ts, dist/cli.js, runs it with V8's code cache). Its
+// The CLI: one CommonJS bundle (src/launch.ts, dist/cli.cjs, runs it with V8's code cache). Its
 // import() calls become require() (a script run by vm.Script cannot import), and import.meta.url is
 // the bundle's own URL.
 const result = await build({
@@ -86,14 +86,18 @@ const result = await build({
   // Loaded from dist/providers/ (above); src/provider-factory.ts imports them only when run from src/.
   external: Object.values(PROVIDERS).map(([pkg]) => pkg),
 });
+// The command: CommonJS too, since an ES module entry starts Node's ES module loader (~15 ms here).
 const launcher = await build({
   ...shared,
   entryPoints: ['src/launch.ts'],
-  outfile: 'dist/cli.js',
-  format: 'esm',
-  banner: { js: '#!/usr/bin/env node' },
+  outfile: 'dist/cli.cjs',
+  format: 'cjs',
+  define: { 'import.meta.url': '__ncModuleUrl' },
+  banner: {
+    js: "#!/usr/bin/env node\nvar __ncModuleUrl = require('node:url').pathToFileURL(__filename).href;",
+  },
 });
-chmodSync('dist/cli.js', 0o755);
+chmodSync('dist/cli.cjs', 0o755);
 const require = createRequire(import.meta.url);
 for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
   copyFileSync(require.resolve(wasm), `dist/${wasm.split('/')[1]}`);

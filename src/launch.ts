@@ -1,4 +1,4 @@
-// The command's entry (dist/cli.js): runs the CLI's bundle, dist/nanocode.cjs, with V8's code cache
+// The command's entry (dist/cli.cjs): runs the CLI's bundle, dist/nanocode.cjs, with V8's code cache
 // (src/provider/cached-script.ts). Node 20 caches no compiled ES modules, so the CLI is one CommonJS
 // bundle: after the first run, its start skips compiling what the last run used. Only the built
 // package uses this file; from src/, src/cli.ts is the entry.

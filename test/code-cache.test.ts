@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import { startFakeLLM } from './fake-llm/server.ts';
 import { cleanEnv, runCli, runProgram, tempDir, tempProject } from './helpers/cli.ts';
 
-/** One run of the CLI (or of the dist/ copy whose cli.js is `cli`) with its code caches in `cacheHome`. */
+/** One run of the CLI (or of the dist/ copy whose cli.cjs is `cli`) with its code caches in `cacheHome`. */
 async function run(cacheHome: string, cli?: string) {
   const fake = await startFakeLLM([{ text: 'hello' }]);
   try {
@@ -79,7 +79,7 @@ test('a new build of a bundle replaces its old cache instead of adding one', asy
   const cacheHome = tempDir('nanocode-cache-test-');
   const copy = tempDir('nanocode-dist-');
   cpSync(new URL('../dist', import.meta.url), copy, { recursive: true });
-  const cli = join(copy, 'cli.js');
+  const cli = join(copy, 'cli.cjs');
   assert.equal((await run(cacheHome, cli)).code, 0);
   const before = cacheFiles(cacheHome).filter((f) => f.startsWith('nanocode.cjs-'));
   assert.equal(before.length, 1);

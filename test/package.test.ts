@@ -11,7 +11,7 @@ const pkg = JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8'));
 
 test('the package installs from its tarball into a clean prefix, offline, and runs as `nanocode`', () => {
   assert.deepEqual(Object.keys(pkg.dependencies ?? {}), [], 'dist/ bundles everything it runs');
-  assert.equal(pkg.bin.nanocode, 'dist/cli.js');
+  assert.equal(pkg.bin.nanocode, 'dist/cli.cjs');
   const { dir, bin } = installPackedTarball();
   try {
     assert.equal(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim(), pkg.version);

@@ -24,7 +24,7 @@ test('the classifier works from a copy of dist/ with no node_modules to fall bac
   try {
     assert.equal(nodeModulesAbove(dir), false, `${dir} must not see a node_modules`);
     cpSync(dist, join(dir, 'dist'), { recursive: true });
-    const cli = join(dir, 'dist', 'cli.js');
+    const cli = join(dir, 'dist', 'cli.cjs');
     const check = (command: string) =>
       JSON.parse(
         execFileSync(process.execPath, [cli, 'check-command', '--json', command], {

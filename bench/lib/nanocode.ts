@@ -1,4 +1,4 @@
-// Runs the built CLI once (`node dist/cli.js --json --yes`) and reports how it ended.
+// Runs the built CLI once (`node dist/cli.cjs --json --yes`) and reports how it ended.
 
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type AgentRun, fromResult, parseEvent } from './events.ts';
 
-const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 export interface AgentOptions {
   cwd: string;
@@ -23,7 +23,7 @@ export interface AgentOptions {
 const KILL_GRACE_MS = 10_000;
 
 /**
- * Runs `node dist/cli.js --json --yes` once. Never throws: a spawn failure, a crash or a timeout
+ * Runs `node dist/cli.cjs --json --yes` once. Never throws: a spawn failure, a crash or a timeout
  * (SIGTERM, then SIGKILL after a grace period) is a run with that status.
  */
 export function runNanocode(opts: AgentOptions): Promise<AgentRun> {

@@ -1,4 +1,4 @@
-// Drives `nanocode acp` (dist/cli.js) as an editor would: a real ACP client (the
+// Drives `nanocode acp` (dist/cli.cjs) as an editor would: a real ACP client (the
 // SDK's client side) over the child's stdin/stdout. Every line the agent writes
 // on stdout is kept, to check that nothing but protocol messages goes there.
 

@@ -1,4 +1,4 @@
-// Runs the built CLI (dist/cli.js) as a user would: a fresh process, a clean
+// Runs the built CLI (dist/cli.cjs) as a user would: a fresh process, a clean
 // environment (no keys from the outer shell, a private HOME), optional stdin.
 
 import { spawn } from 'node:child_process';
@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const CLI = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+export const CLI = fileURLToPath(new URL('../../dist/cli.cjs', import.meta.url));
 
 export interface CliRun {
   code: number | null;

@@ -46,8 +46,8 @@ def packed_checkout() -> Path:
     global _packed
     if _packed is not None and _packed.exists():
         return _packed
-    if not (REPO / "dist" / "cli.js").exists():
-        raise RuntimeError(f"{REPO}/dist/cli.js is missing: run `npm ci && npm run build` there first")
+    if not (REPO / "dist" / "cli.cjs").exists():
+        raise RuntimeError(f"{REPO}/dist/cli.cjs is missing: run `npm ci && npm run build` there first")
     out = Path(tempfile.mkdtemp(prefix="nanocode-harbor-"))
     # --ignore-scripts: pack the dist/ that is there; `prepack` would rebuild it under concurrent trials.
     pack = ["npm", "pack", "--ignore-scripts", "--silent", "--pack-destination", str(out)]
