@@ -7,9 +7,9 @@
 //
 // Contract: never throws; what could not be attached is said in `notes`.
 
-import { readFile as readBytes, readdir, stat } from 'node:fs/promises';
 import { extname, isAbsolute, join, relative } from 'node:path';
 import { UsageError } from './args.ts';
+import { readFile as readBytes, readdir, stat } from './lazy-fs.ts';
 import type { ModelChoice } from './providers.ts';
 import { imageMediaType, MAX_IMAGE_BYTES } from './tools/image-file.ts';
 import type { ToolResult } from './tools/types.ts';

@@ -4,6 +4,7 @@
 import module from 'node:module';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import pkg from '../package.json' with { type: 'json' };
 import { HELP, type Options, parseOptions, UsageError } from './args.ts';
 import { checkDirectory } from './directory.ts';
@@ -37,7 +38,9 @@ async function main(argv: string[]): Promise<number> {
   }
 
   const color = Boolean(process.stderr.isTTY) && !process.env.NO_COLOR && !opts.noColor;
-  const term = { stdinTTY: Boolean(process.stdin.isTTY), stdoutTTY: Boolean(process.stdout.isTTY), color };
+  // isatty(0), not process.stdin.isTTY: making process.stdin for /dev/null or a file loads fs streams
+  // (and readline) at start, which a run that never reads stdin does not need.
+  const term = { stdinTTY: isatty(0), stdoutTTY: Boolean(process.stdout.isTTY), color };
   if (opts.task === undefined && term.stdinTTY && term.stdoutTTY && !opts.json && !opts.print) {
     // The agent, and the provider SDK under it, load only when a run needs them: --help stays instant.
     const { runInteractive } = await import('./modes/interactive.ts');

@@ -5,13 +5,13 @@
 // Contract: send() never throws; it resolves with the run's result once the run
 // has ended, whatever the ending, after its session record is written.
 
-import { randomUUID } from 'node:crypto';
 import { type AgentEvent, type AgentOptions, type RunResult, runAgent } from './agent.ts';
 import { attach, takesImages } from './attachments.ts';
 import type { Checkpointer } from './checkpoints/run.ts';
 import { createContextManager } from './context/compaction.ts';
 import type { ContextManager } from './context/types.ts';
 import { exitCodeFor } from './exit-codes.ts';
+import { randomUUID } from './lazy-crypto.ts';
 import { addUsage, emptyUsage, type HistoryMessage, type Usage } from './model.ts';
 import { pricerFor } from './pricing.ts';
 import type { ModelChoice } from './providers.ts';

@@ -10,8 +10,7 @@
 // - At most MAX_FILE_BYTES are read from a file and MAX_TOTAL_BYTES in all (the nearest files
 //   keep their share first); a cut says so. Nothing is ever read whole.
 
-import { constants, realpathSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, constants, fstatSync, openSync, readSync, realpathSync } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
 import { pathExists } from './path-exists.ts';
 
@@ -55,18 +54,18 @@ export async function readInstructions({ cwd, home, warn }: InstructionOptions):
       warn?.(`skipping ${candidate.label}: the instruction files already fill ${MAX_TOTAL_BYTES} bytes`);
       continue;
     }
-    const file = await readOne(candidate, Math.min(MAX_FILE_BYTES, budget), warn);
+    const file = readOne(candidate, Math.min(MAX_FILE_BYTES, budget), warn);
     if (file) budget -= Buffer.byteLength(file.text);
     read.unshift(file);
   }
   return read.filter((f): f is InstructionFile => f !== undefined && f.text.trim() !== '');
 }
 
-async function readOne(
+function readOne(
   candidate: { label: string; path: string; inside?: string },
   max: number,
   warn: InstructionOptions['warn'],
-): Promise<InstructionFile | undefined> {
+): InstructionFile | undefined {
   const skip = (why: string) => {
     warn?.(`skipping ${candidate.label}: ${why}`);
     return undefined;
@@ -78,17 +77,17 @@ async function readOne(
     return skip('a broken symlink');
   }
   if (candidate.inside && !isInside(real, candidate.inside)) return skip('a symlink out of the project');
-  let handle: Awaited<ReturnType<typeof open>>;
+  let fd: number;
   try {
     // O_NONBLOCK: opening a FIFO must not wait for a writer; O_NOFOLLOW: the path checked is the one read.
-    handle = await open(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
+    fd = openSync(real, constants.O_RDONLY | constants.O_NONBLOCK | constants.O_NOFOLLOW);
   } catch (error) {
     return skip(`cannot open it (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
   try {
-    if (!(await handle.stat()).isFile()) return skip('not a regular file');
+    if (!fstatSync(fd).isFile()) return skip('not a regular file');
     const buffer = Buffer.alloc(max + 1);
-    const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
+    const bytesRead = readSync(fd, buffer, 0, buffer.length, 0);
     const cut = bytesRead > max;
     // Drop a character split by the cut.
     const text = buffer
@@ -99,7 +98,7 @@ async function readOne(
   } catch (error) {
     return skip(`cannot read it (${(error as Error).message})`);
   } finally {
-    await handle.close();
+    closeSync(fd);
   }
 }
 

@@ -10,7 +10,7 @@
 // Contract: never throws and never stops a run. The first failure (no git, an unwritable state
 // directory, a busy store) is one warning, then checkpoints are off for the rest of the process.
 
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../lazy-crypto.ts';
 import type { ToolCall } from '../model.ts';
 import { type Capture, CheckpointStore, MAX_FILE_BYTES } from './store.ts';
 
@@ -79,7 +79,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
 
   return {
     forRun(session) {
-      const run = randomBytes(4).toString('hex');
+      const run = randomHex(4);
       let taken = 0;
       let lastTurn = 0;
       /** The files after the last calls that may have changed them; taken by the next checkpoint. */

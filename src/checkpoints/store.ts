@@ -24,7 +24,6 @@
 // - Stores made by earlier versions need no migration: no note means one write-tree; loose objects
 //   stay loose until a repack.
 
-import { createHash, randomBytes } from 'node:crypto';
 import {
   appendFileSync,
   chmodSync,
@@ -41,6 +40,7 @@ import {
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { readJsonLines } from '../jsonl.ts';
+import { randomHex, sha256Hex } from '../lazy-crypto.ts';
 import { type Git, storeGit } from './git.ts';
 
 /** Files bigger than this are not recorded (a note says so). */
@@ -90,7 +90,7 @@ export function checkpointsRoot(env: NodeJS.ProcessEnv = process.env): string {
 
 export function storeDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   const real = realpathSync(cwd);
-  return join(checkpointsRoot(env), createHash('sha256').update(real).digest('hex').slice(0, 16));
+  return join(checkpointsRoot(env), sha256Hex(real).slice(0, 16));
 }
 
 export class CheckpointStore {
@@ -199,7 +199,7 @@ export class CheckpointStore {
   record(capture: Capture, meta: CheckpointMeta): Checkpoint {
     if (!this.list().some((c) => c.tree === capture.tree)) this.#keepTree(capture.tree);
     const checkpoint: Checkpoint = {
-      id: `${Date.now().toString(36)}-${randomBytes(3).toString('hex')}`,
+      id: `${Date.now().toString(36)}-${randomHex(3)}`,
       ...meta,
       time: new Date().toISOString(),
       ...capture,
@@ -307,7 +307,7 @@ export class CheckpointStore {
   #keepTree(tree: string): void {
     const dir = join(this.dir, 'refs', 'nanocode', 'trees');
     mkdirSync(dir, { recursive: true });
-    const temp = join(dir, `${tree}.${randomBytes(4).toString('hex')}.lock`);
+    const temp = join(dir, `${tree}.${randomHex(4)}.lock`);
     writeFileSync(temp, `${tree}\n`);
     renameSync(temp, join(dir, tree));
   }

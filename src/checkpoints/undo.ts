@@ -5,9 +5,9 @@
 //   checkpoint first, as a run of its own, so the next undo takes the undo back.
 // - A project without checkpoints, or a turn without one, is a UsageError naming what exists.
 
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { UsageError } from '../args.ts';
+import { randomHex } from '../lazy-crypto.ts';
 import { type Checkpoint, CheckpointStore, storeDirFor } from './store.ts';
 
 export interface UndoResult {
@@ -39,7 +39,7 @@ export async function undoLast(
       `the last run has no checkpoint at or after turn ${opts.turn} (checkpoints before turns ${turns})`,
     );
   }
-  const run = `undo-${randomBytes(3).toString('hex')}`;
+  const run = `undo-${randomHex(3)}`;
   const now = await store.snapshot({ run, turn: 0, kind: 'undo' });
   const { written, removed } = await store.restore(target.tree, now.tree);
   await store.snapshot({ run, turn: 0, kind: 'end' });

@@ -5,15 +5,15 @@
 //
 // Contract: reading or writing the trust file never throws; a broken file trusts nothing.
 
-import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { sha256Hex } from '../lazy-crypto.ts';
 import { sessionsDir } from '../sessions/store.ts';
 
 export const trustFile = (env: NodeJS.ProcessEnv): string =>
   join(dirname(sessionsDir(env)), 'mcp-trust.json');
 
-export const hashOf = (text: string): string => createHash('sha256').update(text).digest('hex');
+export const hashOf = (text: string): string => sha256Hex(text);
 
 function readTrust(env: NodeJS.ProcessEnv): Record<string, string> {
   try {

@@ -1,10 +1,10 @@
 // One run's session: which earlier session it continues (-c, --resume), and the sink that writes the
 // run's events to the session file as they happen (or nowhere, with --no-session).
 
-import { randomUUID } from 'node:crypto';
 import type { AgentEvent, RunResult } from '../agent.ts';
 import { UsageError } from '../args.ts';
 import { wireUsage } from '../format.ts';
+import { randomUUID } from '../lazy-crypto.ts';
 import type { HistoryMessage } from '../model.ts';
 import { cacheHitRatio } from '../pricing.ts';
 import { lockSession } from './lock.ts';

@@ -6,10 +6,10 @@
 // less the umask. Only a regular file (or nothing) may be at the target; anything else is refused
 // before it is opened. Errors carry a plain-words message (`disk full`, `permission denied`).
 
-import { randomBytes } from 'node:crypto';
 import type { Stats } from 'node:fs';
-import { open, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { randomHex } from '../lazy-crypto.ts';
+import { open, rename, stat, unlink } from '../lazy-fs.ts';
 
 export class WriteError extends Error {}
 
@@ -40,7 +40,7 @@ export async function writeFileAtomic(target: string, data: Buffer | string): Pr
   }
   const kind = existing && specialKind(existing);
   if (kind) throw new WriteError(`it is ${kind}, not a regular file; only regular files are written`);
-  const tmp = join(dirname(target), `.${basename(target)}.nanocode-${randomBytes(4).toString('hex')}.tmp`);
+  const tmp = join(dirname(target), `.${basename(target)}.nanocode-${randomHex(4)}.tmp`);
   let fh: Awaited<ReturnType<typeof open>> | undefined;
   try {
     fh = await open(tmp, 'wx', existing ? existing.mode & 0o7777 : 0o666);

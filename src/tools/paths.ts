@@ -1,8 +1,8 @@
 // Path helpers shared by the file tools: resolve against the context's cwd,
 // show paths the short way, and suggest names when a file is missing.
 
-import { readdir, readlink, realpath } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { readdir, readlink, realpath } from '../lazy-fs.ts';
 
 /** Absolute path for `p`; relative paths resolve against `cwd` (never process.cwd()). */
 export function resolvePath(cwd: string, p: string): string {

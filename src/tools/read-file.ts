@@ -6,8 +6,9 @@
 // when the model sees tools' images (ctx.images); otherwise as an error saying it cannot be shown.
 
 import { constants } from 'node:fs';
-import { type FileHandle, open, readdir, stat } from 'node:fs/promises';
+import type { FileHandle } from 'node:fs/promises';
 import { formatBytes } from '../format.ts';
+import { open, readdir, stat } from '../lazy-fs.ts';
 import { IMAGE_SNIFF_BYTES, imageMediaType, MAX_IMAGE_BYTES } from './image-file.ts';
 import { readLineWindow } from './line-window.ts';
 import { didYouMean, displayPath, resolvePath } from './paths.ts';

@@ -5,7 +5,7 @@
 // process. A file over `maxBytes` is refused before a byte is read. Errors keep their fs code.
 
 import { constants } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import { open, stat } from '../lazy-fs.ts';
 import { specialKind } from './atomic-write.ts';
 
 export class NotRegularError extends Error {}

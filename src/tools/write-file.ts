@@ -3,8 +3,8 @@
 // parent directories are created; content is written byte for byte (UTF-8), atomically
 // (atomic-write.ts: the old file stays whole on a full disk or a kill); only regular files are written.
 
-import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { mkdir, stat } from '../lazy-fs.ts';
 import { plainWords, WriteError, writeFileAtomic } from './atomic-write.ts';
 import { displayPath, resolvePath, writeTarget } from './paths.ts';
 import type { Tool } from './types.ts';
