@@ -3,9 +3,10 @@
 // the project and whose index is its own. Also works in directories that are not git repositories.
 //
 // Contract:
-// - snapshot() records the project's files as they are (capture() then record(), which a caller may
-//   also do apart: capture while waiting for something, record when it knows what the capture is): tracked and untracked, .gitignore respected,
+// - snapshot() records the project's files as they are: tracked and untracked, .gitignore respected,
 //   files above MAX_FILE_BYTES skipped (named in the checkpoint's `skipped`), the audit log left out.
+//   It is capture() then record(), which a caller may also call apart: capture while it waits for
+//   something, record once it knows what the capture is the checkpoint of.
 //   An unchanged tree costs one scan (git ls-files) and nothing more: the tree last written is reused
 //   while the store's index is the file it was written from (noted in index-tree). A changed one adds
 //   the changed paths only (git update-index), never a second walk, then one write-tree.
