@@ -99,6 +99,30 @@ for (const args of [['--sandbox=off'], []]) {
   });
 }
 
+test('a git that hangs holds the first request only to the time limit, and is killed with its bash (--sandbox=off)', async () => {
+  const bin = tempDir('nanocode-bin-', '/var/tmp');
+  const started = join(bin, 'started');
+  writeFileSync(join(bin, 'git'), `#!/bin/sh\necho $$ >> ${started}\nexec sleep 60\n`, { mode: 0o755 });
+  const dir = tempProject();
+  mkdirSync(join(dir, '.git'));
+  const env = { PATH: `${bin}:${process.env.PATH}` };
+  const { run, requests } = await scripted([], { args: ['--sandbox=off'], dir, env });
+  assert.equal(run.code, 0, run.stderr);
+  assert.doesNotMatch(JSON.stringify(requests[0]!.body), /git status --short/);
+  const pids = readFileSync(started, 'utf8').trim().split('\n').map(Number);
+  assert.ok(pids.length > 0);
+  const alive = (pid: number) => {
+    try {
+      process.kill(pid, 0);
+      return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.startsWith('Z');
+    } catch {
+      return false;
+    }
+  };
+  for (let i = 0; i < 100 && pids.some(alive); i++) await new Promise((r) => setTimeout(r, 20));
+  assert.deepEqual(pids.filter(alive), [], 'no git is left running');
+});
+
 test(
   'a first run without .git cannot plant a git config, hooks, rules, a .env or truncate the log',
   needsBwrap,

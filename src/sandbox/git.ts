@@ -6,7 +6,7 @@
 // process of nanocode's each: every start of a process from nanocode costs it
 // ~10 ms of its own time here, before the first request.
 // Resolves undefined outside a work tree or on any failure; never throws.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 /**
  * Settings given on the command line, which outrank every config file (includes too); then, for every
@@ -40,7 +40,13 @@ function gitEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** `git status --short` and `git diff --stat HEAD` of the work tree at `cwd`. */
+/** Output beyond this is not read: the prompt keeps only the start of it anyway. */
+const MAX_OUTPUT = 1 << 20;
+
+/**
+ * `git status --short` and `git diff --stat HEAD` of the work tree at `cwd`. The bash is a process
+ * group of its own: at the time limit the whole group is killed, the git it is waiting for included.
+ */
 export async function gitStatusAndDiff(
   cwd: string,
   opts: GitOptions = {},
@@ -48,12 +54,39 @@ export async function gitStatusAndDiff(
   const argv = ['bash', '--noprofile', '--norc', '-c', SCRIPT, 'nanocode-git'];
   const wrap = await opts.wrap;
   const [file, ...args] = wrap ? wrap(argv) : argv;
-  const env = gitEnv();
-  const timeout = opts.timeoutMs ?? 4000;
   return new Promise((resolve) => {
-    execFile(file!, args, { cwd, env, timeout, maxBuffer: 1 << 20 }, (error, stdout) => {
+    const child = spawn(file!, args, {
+      cwd,
+      env: gitEnv(),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const chunks: Buffer[] = [];
+    let bytes = 0;
+    let failed = false;
+    const kill = () => {
+      failed = true;
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // gone already
+      }
+    };
+    const timer = setTimeout(kill, opts.timeoutMs ?? 4000);
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      if (bytes > MAX_OUTPUT) return kill();
+      chunks.push(chunk);
+    });
+    child.on('error', () => {
+      clearTimeout(timer);
+      resolve(undefined); // no bash
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      const stdout = Buffer.concat(chunks).toString('utf8');
       const cut = stdout.indexOf('\0');
-      if (error || cut < 0) return resolve(undefined);
+      if (failed || code !== 0 || cut < 0) return resolve(undefined);
       resolve({ status: stdout.slice(0, cut), diff: stdout.slice(cut + 1) });
     });
   });
