@@ -335,11 +335,13 @@ const models = new WeakMap<ModelChoice, Promise<LanguageModelV3>>();
 
 /**
  * Starts importing the choice's provider module and building its model, so the first request does not
- * wait for it; set-up (sandbox probe, git, MCP) goes on meanwhile. A failure is not reported here: the
- * first request meets it again and says so.
+ * wait for it; set-up (sandbox probe, git, MCP) goes on meanwhile. Loading the provider holds this
+ * thread ~40 ms: it starts once what set-up already queued has run, so the processes that set-up
+ * starts (the system prompt's git) run on another core meanwhile instead of after it. A failure is not
+ * reported here: the first request meets it again and says so.
  */
 export function preloadModel(choice: ModelChoice): void {
-  languageModel(choice).catch(() => {});
+  setImmediate(() => languageModel(choice).catch(() => {}));
 }
 
 /** One provider model per choice: the module is imported and the model built once. */
