@@ -158,8 +158,13 @@ export class CommandShell {
     const env = childEnv(given);
     const key = `${this.#launch.key?.() ?? ''}\0${JSON.stringify(env)}`;
     const current = this.#shell;
-    if (current && !current.gone && current.key === key) return current;
-    if (current) this.#retire(current);
+    if (current && !current.gone && !exited(current) && current.key === key) return current;
+    if (current) {
+      // Its bash is gone (a command killed it) while a command's waiting subshell still holds the
+      // status pipe, so 'close' has not come yet: a job written to it now would never start.
+      if (!current.gone && !current.retired && exited(current)) this.#launch.onDied?.(current.stderr);
+      this.#retire(current);
+    }
     this.#shell = this.#spawn(key, env);
     return this.#shell;
   }
@@ -345,4 +350,9 @@ function signalName(n: number): NodeJS.Signals | null {
   for (const [name, value] of Object.entries(osConstants.signals))
     if (value === n) return name as NodeJS.Signals;
   return null;
+}
+
+/** The shell's own process has ended (its 'close' waits for the commands' subshells too). */
+function exited(shell: RunningShell): boolean {
+  return shell.child !== undefined && (shell.child.exitCode !== null || shell.child.signalCode !== null);
 }
