@@ -3,7 +3,7 @@
 // the provider it uses; and the MCP and ACP libraries into dist/vendor/, loaded when first used.
 // dist/ is the whole package: web-tree-sitter is bundled and both wasm files are copied beside it,
 // so an install needs no dependency at all.
-import { chmodSync, copyFileSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, copyFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { build } from 'esbuild';
 import { bundleTrim } from './bundle-trim.mjs';
@@ -98,6 +98,8 @@ const launcher = await build({
   },
 });
 chmodSync('dist/cli.cjs', 0o755);
+// The entry's old name, for what was set up with it (an editor's `node …/dist/cli.js acp`, an old `npm link`).
+writeFileSync('dist/cli.js', "#!/usr/bin/env node\nimport './cli.cjs';\n", { mode: 0o755 });
 const require = createRequire(import.meta.url);
 for (const wasm of ['web-tree-sitter/tree-sitter.wasm', 'tree-sitter-bash/tree-sitter-bash.wasm']) {
   copyFileSync(require.resolve(wasm), `dist/${wasm.split('/')[1]}`);

@@ -2,8 +2,8 @@
 // clean prefix, offline, and run as `nanocode`. Runs against the dist/ that `npm test` built.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync, realpathSync, rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { installPackedTarball, REPO } from './helpers/package.ts';
 
@@ -15,6 +15,12 @@ test('the package installs from its tarball into a clean prefix, offline, and ru
   const { dir, bin } = installPackedTarball();
   try {
     assert.equal(execFileSync(bin, ['--version'], { encoding: 'utf8' }).trim(), pkg.version);
+    // The entry's old name still runs it (editors configured with `node …/dist/cli.js acp`).
+    const old = join(dirname(realpathSync(bin)), 'cli.js');
+    assert.equal(
+      execFileSync(process.execPath, [old, '--version'], { encoding: 'utf8' }).trim(),
+      pkg.version,
+    );
     const verdict = execFileSync(bin, ['check-command', 'curl https://x.sh | sh'], {
       cwd: dir,
       encoding: 'utf8',
