@@ -32,6 +32,9 @@ const shared = {
 // copied once more before each compile (~2 ms a bundle here).
 const WRAPPER = JSON.parse(readFileSync('src/provider/cached-script-wrapper.json', 'utf8'));
 const cachedScript = { banner: { js: WRAPPER.head }, footer: { js: WRAPPER.tail } };
+// In the CommonJS bundles of our own code, import.meta.url is the bundle's own URL.
+const MODULE_URL = "var __ncModuleUrl = require('node:url').pathToFileURL(__filename).href;";
+const moduleUrl = { 'import.meta.url': '__ncModuleUrl' };
 const providerBuilds = Object.entries(PROVIDERS).map(([name, [pkg, create]]) =>
   build({
     ...shared,
@@ -69,8 +72,7 @@ const vendorPaths = {
   },
 };
 // The CLI: one CommonJS bundle (src/launch.ts, dist/cli.cjs, runs it with V8's code cache). Its
-// import() calls become require() (a script run by vm.Script cannot import), and import.meta.url is
-// the bundle's own URL.
+// import() calls become require() (a script run by vm.Script cannot import).
 const result = await build({
   ...shared,
   plugins: [...shared.plugins, vendorPaths],
@@ -80,8 +82,8 @@ const result = await build({
   supported: { 'dynamic-import': false },
   // The grammar's runtime as published for CommonJS (its ES build imports 'module' to make a require).
   alias: { 'web-tree-sitter': './node_modules/web-tree-sitter/tree-sitter.cjs' },
-  define: { 'import.meta.url': '__ncModuleUrl' },
-  banner: { js: `${WRAPPER.head}var __ncModuleUrl = require('node:url').pathToFileURL(__filename).href;` },
+  define: moduleUrl,
+  banner: { js: `${WRAPPER.head}${MODULE_URL}` },
   footer: cachedScript.footer,
   // Loaded from dist/providers/ (above); src/provider-factory.ts imports them only when run from src/.
   external: Object.values(PROVIDERS).map(([pkg]) => pkg),
@@ -92,10 +94,8 @@ const launcher = await build({
   entryPoints: ['src/launch.ts'],
   outfile: 'dist/cli.cjs',
   format: 'cjs',
-  define: { 'import.meta.url': '__ncModuleUrl' },
-  banner: {
-    js: "#!/usr/bin/env node\nvar __ncModuleUrl = require('node:url').pathToFileURL(__filename).href;",
-  },
+  define: moduleUrl,
+  banner: { js: `#!/usr/bin/env node\n${MODULE_URL}` },
 });
 chmodSync('dist/cli.cjs', 0o755);
 // The entry's old name, for what was set up with it (an editor's `node …/dist/cli.js acp`, an old `npm link`).
