@@ -270,3 +270,41 @@ for (const direct of [false, true]) {
     }
   });
 }
+
+// A shell started ahead of the first command (while the first model request is in flight) keeps the
+// process alive no more than an idle one: a run that ends without a command, or whose prewarm comes
+// after the end, exits on its own instead of waiting on a bash that waits for input.
+for (const [label, body] of [
+  ['prewarmed and never used', 'shell.prewarm({ PATH: process.env.PATH });'],
+  ['prewarmed after dispose', 'shell.dispose(); shell.prewarm({ PATH: process.env.PATH });'],
+] as const) {
+  test(`a process whose command shell was ${label} exits on its own`, async () => {
+    const dir = tempDir('nanocode-prewarm-');
+    const script = join(dir, 'prewarm.ts');
+    const module = new URL('../src/shell/command-shell.ts', import.meta.url).href;
+    writeFileSync(
+      script,
+      `import { CommandShell } from ${JSON.stringify(module)};\n` +
+        `const shell = new CommandShell({ direct: false });\n${body}\n` +
+        'setTimeout(() => console.log("idle"), 100);\n',
+    );
+    const child = spawn(process.execPath, ['--import', 'tsx', script], {
+      cwd: new URL('..', import.meta.url),
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (chunk) => {
+      out += chunk;
+    });
+    const ended = await new Promise<boolean>((resolve) => {
+      const timer = setTimeout(() => resolve(false), 10_000);
+      child.on('exit', () => {
+        clearTimeout(timer);
+        resolve(true);
+      });
+    });
+    if (!ended) child.kill('SIGKILL');
+    assert.equal(out, 'idle\n');
+    assert.ok(ended, 'the process was still running 10 s after its last timer');
+  });
+}

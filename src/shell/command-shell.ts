@@ -106,6 +106,7 @@ export class CommandShell {
   #ownDir: string | undefined;
   #next = 1;
   #shells = 1;
+  #disposed = false;
 
   constructor(launch: ShellLaunch = {}) {
     this.#launch = launch;
@@ -138,6 +139,7 @@ export class CommandShell {
 
   /** Ends the shell (commands still running keep running unsandboxed; sandboxed ones end with it). */
   dispose(): void {
+    this.#disposed = true;
     if (this.#shell) this.#retire(this.#shell);
     this.#shell = undefined;
     this.#removeOwnDir();
@@ -149,9 +151,9 @@ export class CommandShell {
     this.#ownDir = undefined;
   };
 
-  /** Starts the shell ahead of the first command (while a model request is in flight). */
+  /** Starts the shell ahead of the first command (while a model request is in flight); not once disposed. */
   prewarm(env: CommandEnv): void {
-    if (!this.#direct) this.#shellFor(env);
+    if (!this.#direct && !this.#disposed) this.#shellFor(env);
   }
 
   #shellFor(given: CommandEnv): RunningShell {
@@ -234,6 +236,7 @@ export class CommandShell {
     });
     // Every writer of the status pipe is gone (the shell and each command's waiting subshell).
     child.on('close', () => this.#gone(shell));
+    this.#refresh(shell); // idle until a job comes: keeps nothing alive
     return shell;
   }
 
