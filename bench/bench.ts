@@ -19,7 +19,7 @@ import { checkpointRows } from './checkpoints.ts';
 import { compactionRows, LONG_TASK_NOTE } from './compaction.ts';
 import { SYSTEM_PATH } from './lib/system-path.ts';
 import { printTargets } from './target-table.ts';
-import { globalInstallMb, longRun, median, nodeBaselineMs, startToFirstRequest } from './targets.ts';
+import { globalInstallMb, longRuns, median, nodeBaselineMs, startToFirstRequest } from './targets.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
 
@@ -199,7 +199,7 @@ async function main() {
   await startToFirstRequest(1); // makes the code cache the warm runs use
   const first = await startToFirstRequest(RUNS);
   const inRepo = await startToFirstRequest(RUNS, 'warm', 'repo');
-  const long = [await longRun('compaction off', ['--no-compact']), await longRun('default compaction', [])];
+  const long = [await longRuns('compaction off', ['--no-compact']), await longRuns('default compaction', [])];
   const installMb = globalInstallMb();
   const checkpoints = await checkpointRows();
 

@@ -8,7 +8,8 @@ export interface TargetFigures {
   cold: { wallMs: number; cpuMs: number };
   /** 3-command task wall / `node -e 0`, both medians of this run. */
   ratio: number;
-  long: LongRun[];
+  /** The run with the median growth of several, and every run's growth. */
+  long: (LongRun & { growths: number[] })[];
   installMb: number;
 }
 
@@ -27,13 +28,13 @@ export function printTargets({ first, cold, ratio, long, installMb }: TargetFigu
     rows.push(
       [
         `per-turn overhead, turns 190–200 vs 1–10 (${r.label})`,
-        `${growth.toFixed(2)}× (${r.lateGapMs.toFixed(1)} vs ${r.earlyGapMs.toFixed(1)} ms; request to request, with the fake server's parse: ${r.lateArrivalGapMs.toFixed(1)} vs ${r.earlyArrivalGapMs.toFixed(1)} ms)`,
+        `${growth.toFixed(2)}× (${r.lateGapMs.toFixed(1)} vs ${r.earlyGapMs.toFixed(1)} ms; request to request, with the fake server's parse: ${r.lateArrivalGapMs.toFixed(1)} vs ${r.earlyArrivalGapMs.toFixed(1)} ms; median of ${r.growths.map((g) => `${g.toFixed(2)}×`).join(', ')})`,
         '≤ 1.2×, and ≤ 15 ms',
         growth <= 1.2 && r.lateGapMs <= 15,
       ],
       [
         `peak RSS after 200 turns (${r.label})`,
-        `${r.peakRssMb.toFixed(0)} MB (CPU ${(r.cpuMs / 1000).toFixed(1)} s, ${r.summaries} summaries)`,
+        `${r.peakRssMb.toFixed(0)} MB, the largest of ${r.growths.length} runs (CPU ${(r.cpuMs / 1000).toFixed(1)} s, ${r.summaries} summaries)`,
         '≤ 100 MB',
         r.peakRssMb <= 100,
       ],
