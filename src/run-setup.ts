@@ -192,10 +192,11 @@ export async function setupRun({
 export function commandShell(box: Sandbox | undefined): CommandShell {
   if (!box) return new CommandShell();
   return new CommandShell({
-    wrap: box.wrapCommand,
+    wrap: (argv) => box.wrapCommand(argv, { infoFd: 3 }),
     key: box.shellKey,
     fifos: box.shellFifos,
     onDied: () => forgetProbe(),
+    report: box.report,
   });
 }
 

@@ -80,13 +80,15 @@ test('a new build of a bundle replaces its old cache instead of adding one', asy
   const copy = tempDir('nanocode-dist-');
   cpSync(new URL('../dist', import.meta.url), copy, { recursive: true });
   const cli = join(copy, 'cli.cjs');
-  assert.equal((await run(cacheHome, cli)).code, 0);
+  const first = await run(cacheHome, cli);
+  assert.equal(first.code, 0, first.stderr);
   const before = cacheFiles(cacheHome).filter((f) => f.startsWith('nanocode.cjs-'));
   assert.equal(before.length, 1);
   // What an upgrade looks like to the cache: the bundle's time changes.
   const later = new Date(Date.now() + 60_000);
   utimesSync(join(copy, 'nanocode.cjs'), later, later);
-  assert.equal((await run(cacheHome, cli)).code, 0);
+  const second = await run(cacheHome, cli);
+  assert.equal(second.code, 0, second.stderr);
   const after = cacheFiles(cacheHome).filter((f) => f.startsWith('nanocode.cjs-'));
   assert.equal(after.length, 1, after.join(', '));
   assert.notEqual(after[0], before[0]);

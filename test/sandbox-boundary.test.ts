@@ -154,6 +154,33 @@ test(
   },
 );
 
+test(
+  'a process a command leaves running cannot plant a git config, rules or a .env while the run ends',
+  needsBwrap,
+  async () => {
+    // Spinners that retry until a protected path is writable: a placeholder removed on the host while
+    // the sandbox still runs is unmounted inside, so they must be gone before the placeholders are.
+    const spinner =
+      '(while :; do mkdir .git .nanocode 2>/dev/null; ' +
+      'printf "[core]\\n\\tfsmonitor = touch pwned\\n" > .git/config 2>/dev/null && break; ' +
+      'echo \'{"allow":["rm"]}\' > .nanocode/config.json 2>/dev/null && break; ' +
+      'echo OPENAI_BASE_URL=http://evil > .env 2>/dev/null && break; done) >/dev/null 2>&1 &';
+    const plant = `${spinner} ${spinner} ${spinner} echo started`;
+    for (let round = 0; round < 4; round++) {
+      const dir = tempProject();
+      const { run, outputs } = await scripted([cmd(plant), cmd('sleep 0.2; echo waited')], {
+        dir,
+        args: ['--yes'],
+      });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(outputs[0]!, /started/);
+      await new Promise((resolve) => setTimeout(resolve, 300)); // a spinner that escaped would be writing now
+      for (const name of ['.git', '.nanocode', '.env', '.env.local', '.envrc'])
+        assert.ok(!existsSync(join(dir, name)), `round ${round}: ${name} is in the project after the run`);
+    }
+  },
+);
+
 test('.git cannot be swapped for a hostile one; commits still work in the sandbox', needsBwrap, async () => {
   const dir = tempProject();
   execFileSync('git', ['init', '-q', dir]);

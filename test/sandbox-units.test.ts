@@ -1,15 +1,27 @@
 // The boundary's pure parts: path rules for the file tools, the private /tmp
 // mapping, key redaction, the mode from flag and config.
 import assert from 'node:assert/strict';
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readlinkSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { parseOptions } from '../src/args.ts';
 import { fileReadVerdict, fileWriteVerdict } from '../src/sandbox/file-gate.ts';
 import { sandboxMode } from '../src/sandbox/mode.ts';
+import { endNamespace, parseBwrapInfo } from '../src/sandbox/namespace-end.ts';
 import { isCredentialRead } from '../src/sandbox/policy.ts';
 import { keyRedactor } from '../src/sandbox/redact-keys.ts';
 import { tmpPaths } from '../src/sandbox/tmp-paths.ts';
+import { needsBwrap } from './helpers/bwrap.ts';
 import { tempDir } from './helpers/cli.ts';
 
 const project = '/work/proj';
@@ -110,3 +122,67 @@ test('--sandbox takes on, network or off; anything else is a usage error', () =>
     /--sandbox takes no value, "on", "network" or "off"/,
   );
 });
+
+test(
+  'ending a sandbox: its namespace is emptied, a report naming anything else kills nothing',
+  needsBwrap,
+  async () => {
+    const dir = tempDir('nanocode-ns-');
+    const report = join(dir, 'report.json');
+    const marker = join(dir, 'spinning');
+    const fd = openSync(report, 'wx', 0o600);
+    // bwrap's init, a command and what it left running in the background
+    const child = spawn(
+      'bwrap',
+      [
+        '--die-with-parent',
+        '--unshare-all',
+        '--info-fd',
+        '3',
+        '--ro-bind',
+        '/',
+        '/',
+        '--bind',
+        dir,
+        dir,
+        '--',
+        'bash',
+        '-c',
+        `(while :; do date +%s%N > ${marker}; sleep 0.01; done) & sleep 30`,
+      ],
+      { stdio: ['ignore', 'ignore', 'ignore', fd], detached: true },
+    );
+    closeSync(fd);
+    try {
+      let init: ReturnType<typeof parseBwrapInfo>;
+      for (let i = 0; i < 200 && !(init && existsSync(marker)); i++) {
+        await new Promise((r) => setTimeout(r, 10));
+        init = parseBwrapInfo(readFileSync(report, 'utf8'));
+      }
+      assert.ok(init, `bwrap reported its namespace: ${readFileSync(report, 'utf8')}`);
+      // Forged reports: this very process, and a pid in another namespace than the one named.
+      assert.equal(endNamespace({ pid: process.pid, namespace: ownPidNamespace() }, 50), false);
+      assert.equal(
+        endNamespace({ pid: process.pid, namespace: init.namespace }),
+        true,
+        'not that namespace: gone',
+      );
+      assert.equal(parseBwrapInfo('{"child-pid": 1, "pid-namespace": 5}'), undefined);
+      assert.equal(parseBwrapInfo('{"child-pid": 12'), undefined);
+      assert.equal(endNamespace(init), true);
+      const last = readFileSync(marker, 'utf8');
+      await new Promise((r) => setTimeout(r, 100));
+      assert.equal(readFileSync(marker, 'utf8'), last, 'nothing in the namespace runs any more');
+    } finally {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        // ended
+      }
+    }
+  },
+);
+
+function ownPidNamespace(): number {
+  return Number(/\d+/.exec(readlinkSync('/proc/self/ns/pid'))![0]);
+}

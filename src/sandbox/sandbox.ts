@@ -8,13 +8,28 @@
 // `dispose` (also run at process exit) removes the placeholders bwrap created for
 // protected paths that did not exist, the private temp, the shell's FIFO directory
 // and the cgroups. Nothing here throws once created.
-import { lstatSync, mkdirSync, readdirSync, rmdirSync, rmSync, unlinkSync } from 'node:fs';
+// A placeholder is removed only once every sandbox started with a `report` has ended for certain (its
+// pid namespace empty: src/sandbox/namespace-end.ts): removed on the host while a process of the
+// sandbox still runs, a mount point is unmounted inside it, and that process could create the path.
+// A sandbox that cannot be seen to end keeps its placeholders (empty files and directories).
+import type { ChildProcess } from 'node:child_process';
+import {
+  lstatSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmdirSync,
+  rmSync,
+  unlinkSync,
+} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ensureCodeCacheDir } from '../provider/cached-script.ts';
 import { afterFirstRequest } from '../provider/first-request.ts';
 import { sessionsDir } from '../sessions/store.ts';
 import { bwrapArgv } from './bwrap.ts';
 import { createPidsCgroup, maxProcesses, rlimitPrefix } from './limits.ts';
+import { endNamespace, parseBwrapInfo } from './namespace-end.ts';
 import { credentialPaths, insideDir } from './policy.ts';
 import { privateTempDir, sweepStaleTmps } from './private-temp.ts';
 
@@ -31,10 +46,16 @@ export interface Sandbox {
   privateTmp: string;
   /** The command shell's FIFOs: a host directory, mounted inside at a path commands cannot replace. */
   shellFifos: { host: string; inside: string };
-  wrapCommand(argv: string[]): string[];
+  /** With `infoFd`, bwrap reports its namespace on that fd (a `report`'s, as fd 3 of the process). */
+  wrapCommand(argv: string[], opts?: { infoFd?: number }): string[];
   /** What a command's sandbox is made of now (the mounts): a command shell started under another must be replaced. */
   shellKey(): string;
   wrapGit(argv: string[]): string[];
+  /**
+   * For a process about to start with `wrapCommand(argv, { infoFd: 3 })`: the file to give it as fd 3,
+   * and `started` to call with it. The placeholders stay until its sandbox has ended for certain.
+   */
+  report(): { fd: number; started: (child: ChildProcess) => void };
   dispose(): void;
 }
 
@@ -92,14 +113,38 @@ export function createSandbox(s: SandboxSettings): Sandbox {
   const rlimits = rlimitPrefix(procs);
   const cgroup = isRoot ? createPidsCgroup(procs) : undefined;
   const placeholders = new Set<string>();
+  /** bwrap's reports (outside the sandbox's reach: host /tmp is not its /tmp), one per sandbox started. */
+  const reports = privateTempDir('report-');
+  const started: { file: string; child?: ChildProcess }[] = [];
+  /**
+   * Every sandbox ended for certain: its namespace emptied (killed now if need be), or none made
+   * (bwrap exited by itself without a report). Otherwise it is stopped, and the answer is no.
+   */
+  const allEnded = () =>
+    started
+      .map(({ file, child }) => {
+        const init = parseBwrapInfo(readOr(file));
+        if (init) return endNamespace(init);
+        if (!child || child.exitCode !== null) return true; // never spawned, or bwrap gave up before a sandbox
+        killGroup(child);
+        return false;
+      })
+      .every(Boolean);
 
   const dispose = () => {
     // Deepest first: a directory placeholder is empty only once those inside it are gone.
-    for (const path of [...placeholders].sort((a, b) => b.length - a.length)) removePlaceholder(path);
+    if (allEnded())
+      for (const path of [...placeholders].sort((a, b) => b.length - a.length)) removePlaceholder(path);
     placeholders.clear();
     cgroup?.cleanup();
-    rmSync(privateTmp, { recursive: true, force: true, maxRetries: 2 });
-    rmSync(shellFifos.host, { recursive: true, force: true, maxRetries: 2 });
+    // A sandbox not known to have ended may still be writing in them: a later run sweeps what is left.
+    for (const dir of [privateTmp, shellFifos.host, reports]) {
+      try {
+        rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+      } catch {
+        // Left for sweepStaleTmps.
+      }
+    }
     process.off('exit', dispose);
   };
   process.on('exit', dispose);
@@ -118,10 +163,12 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     network: s.network,
     privateTmp,
     shellFifos,
-    wrapCommand(argv) {
+    wrapCommand(argv, opts = {}) {
       const built = bwrapArgv(commandPlan());
       for (const path of built.placeholders) placeholders.add(path);
-      return [...(cgroup?.prefix() ?? []), ...built.prefix, ...rlimits, ...argv];
+      const info = opts.infoFd === undefined ? [] : ['--info-fd', String(opts.infoFd)];
+      const [bwrap, ...rest] = built.prefix;
+      return [...(cgroup?.prefix() ?? []), bwrap!, ...info, ...rest, ...rlimits, ...argv];
     },
     shellKey() {
       return bwrapArgv(commandPlan()).prefix.join('\0');
@@ -130,8 +177,35 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       const plan = { project: s.project, network: false, isRoot, hide, readOnlyProject: true };
       return [...bwrapArgv(plan).prefix, ...argv];
     },
+    report() {
+      const entry: (typeof started)[number] = { file: join(reports, `${started.length + 1}.json`) };
+      started.push(entry);
+      return {
+        fd: openSync(entry.file, 'wx', 0o600),
+        started: (child: ChildProcess) => {
+          entry.child = child;
+        },
+      };
+    },
     dispose,
   };
+}
+
+function readOr(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** Stops a sandbox whose end cannot be seen: its bwrap's group (the shell runs in a session of its own). */
+function killGroup(child: ChildProcess | undefined): void {
+  try {
+    if (child?.pid) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    // Gone already.
+  }
 }
 
 /** Removes an empty placeholder (an empty file or directory) that bwrap left; anything with content stays. */

@@ -18,7 +18,7 @@
 //   without following a symlink and only if they are FIFOs, once per job: a forged line can end or
 //   confuse a job of the run, never reach a file outside the sandbox.
 
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, type StdioOptions, spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { closeSync, constants, fstatSync, openSync, rmSync, unlinkSync } from 'node:fs';
 import { Socket } from 'node:net';
@@ -41,6 +41,12 @@ export interface ShellLaunch {
   direct?: boolean;
   /** Told when a shell ends without having been asked to (it did not start, or was killed). */
   onDied?: (stderr: string) => void;
+  /**
+   * Asked before each shell starts: an open file that becomes the shell process's fd 3 (the wrapper
+   * writes there, then closes it: the sandbox's bwrap reports its namespace), and whom to tell of the
+   * process. The shell closes its copy of the fd once the process is spawned.
+   */
+  report?: () => { fd: number; started: (child: ChildProcess) => void };
 }
 
 export type CommandEnv = Record<string, string | undefined>;
@@ -205,7 +211,14 @@ export class CommandShell {
         shell.prefix,
       ];
       const [file, ...args] = this.#launch.wrap ? this.#launch.wrap(inner) : inner;
-      child = spawn(file!, args, { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] });
+      const report = this.#launch.report?.();
+      const stdio: StdioOptions = report ? ['pipe', 'pipe', 'pipe', report.fd] : 'pipe';
+      try {
+        child = spawn(file!, args, { env, detached: true, stdio });
+      } finally {
+        if (report) closeSync(report.fd);
+      }
+      report?.started(child);
     } catch (error) {
       shell.gone = true;
       shell.stderr = (error as Error).message;
