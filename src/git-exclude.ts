@@ -51,15 +51,21 @@ function listsName(text: string, name: string): boolean {
 }
 
 /**
- * The git directory whose info/exclude applies to `cwd`: the nearest `.git` directory up the
- * tree; for a `.git` file (a worktree, a submodule) the directory it names, or its common directory.
+ * The git directory whose info/exclude applies to `cwd`: the nearest `.git` directory holding a
+ * repository up the tree; for a `.git` file (a worktree, a submodule) the directory it names, or its
+ * common directory.
  */
 function findGitDir(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const dotGit = join(dir, '.git');
     if (pathExists(dotGit)) {
       const stat = lstatSync(dotGit);
-      if (stat.isDirectory()) return dotGit;
+      // Only a repository (it has HEAD), as git sees it: an empty `.git` (another run's sandbox placeholder) is none.
+      if (stat.isDirectory()) {
+        if (pathExists(join(dotGit, 'HEAD'))) return dotGit;
+        if (dirname(dir) === dir) return undefined;
+        continue;
+      }
       if (!stat.isFile()) return undefined;
       const named = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8').slice(0, 4096))?.[1]?.trim();
       if (!named) return undefined;

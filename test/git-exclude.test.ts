@@ -3,7 +3,15 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { excludeFromGit } from '../src/git-exclude.ts';
@@ -53,4 +61,11 @@ test('a planted exclude symlink is not written through', () => {
   symlinkSync(target, join(dir, '.git', 'info', 'exclude'));
   excludeFromGit(dir, '.nanocode.log');
   assert.equal(readFileSync(target, 'utf8'), 'original\n');
+});
+
+test("a .git directory that is no repository (empty: another run's sandbox placeholder) is not written to", () => {
+  const dir = tempProject();
+  mkdirSync(join(dir, '.git'));
+  excludeFromGit(dir, '.nanocode.log');
+  assert.deepEqual(readdirSync(join(dir, '.git')), []);
 });

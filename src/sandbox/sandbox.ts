@@ -11,7 +11,9 @@
 // A placeholder is removed only once every sandbox started with a `report` has ended for certain (its
 // pid namespace empty: src/sandbox/namespace-end.ts): removed on the host while a process of the
 // sandbox still runs, a mount point is unmounted inside it, and that process could create the path.
-// A sandbox that cannot be seen to end keeps its placeholders (empty files and directories).
+// A sandbox that cannot be seen to end keeps its placeholders (empty files and directories). Nor is
+// one removed while another run in the project is alive: the last run out removes them all, and a
+// later run what a killed one left (src/sandbox/placeholder-ledger.ts).
 import type { ChildProcess } from 'node:child_process';
 import {
   lstatSync,
@@ -30,6 +32,7 @@ import { sessionsDir } from '../sessions/store.ts';
 import { bwrapArgv } from './bwrap.ts';
 import { createPidsCgroup, maxProcesses, rlimitPrefix } from './limits.ts';
 import { endNamespace, parseBwrapInfo } from './namespace-end.ts';
+import { openLedger } from './placeholder-ledger.ts';
 import { credentialPaths, insideDir } from './policy.ts';
 import { privateTempDir, sweepStaleTmps } from './private-temp.ts';
 
@@ -113,6 +116,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
   const rlimits = rlimitPrefix(procs);
   const cgroup = isRoot ? createPidsCgroup(procs) : undefined;
   const placeholders = new Set<string>();
+  const ledger = openLedger(dirname(sessionsDir()), s.project, removePlaceholder);
   /** bwrap's reports (outside the sandbox's reach: host /tmp is not its /tmp), one per sandbox started. */
   const reports = privateTempDir('report-');
   const started: { file: string; child?: ChildProcess }[] = [];
@@ -132,9 +136,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       .every(Boolean);
 
   const dispose = () => {
-    // Deepest first: a directory placeholder is empty only once those inside it are gone.
-    if (allEnded())
-      for (const path of [...placeholders].sort((a, b) => b.length - a.length)) removePlaceholder(path);
+    if (allEnded()) ledger.settle();
     placeholders.clear();
     cgroup?.cleanup();
     // A sandbox not known to have ended may still be writing in them: a later run sweeps what is left.
@@ -164,13 +166,16 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     privateTmp,
     shellFifos,
     wrapCommand(argv, opts = {}) {
+      ledger.register();
       const built = bwrapArgv(commandPlan());
+      ledger.add(built.placeholders);
       for (const path of built.placeholders) placeholders.add(path);
       const info = opts.infoFd === undefined ? [] : ['--info-fd', String(opts.infoFd)];
       const [bwrap, ...rest] = built.prefix;
       return [...(cgroup?.prefix() ?? []), bwrap!, ...info, ...rest, ...rlimits, ...argv];
     },
     shellKey() {
+      ledger.register(); // what killed runs left is cleared before any plan
       return bwrapArgv(commandPlan()).prefix.join('\0');
     },
     wrapGit(argv) {
