@@ -50,9 +50,8 @@ describe('sandboxArgv', () => {
     const argv = sandboxArgv('true', p, { network: true, isRoot: true });
     assert.equal(argv[4], '--share-net');
     const joined = argv.join(' ');
-    assert.ok(joined.includes(`--bind ${p}/.git ${p}/.git`), '.git is a mount point of its own');
-    assert.ok(joined.includes(`--ro-bind /dev/null ${p}/.git/config`), 'a missing config gets a placeholder');
-    assert.ok(joined.includes(`--tmpfs ${p}/.git/hooks --remount-ro ${p}/.git/hooks`));
+    assert.ok(joined.includes(`--ro-bind ${p}/.git ${p}/.git`), '.git is a read-only mount point of its own');
+    assert.ok(!joined.includes(`--bind ${p}/.git `), 'no part of .git is writable');
     assert.ok(joined.includes(`--ro-bind ${p}/.nanocode.log ${p}/.nanocode.log`));
     assert.ok(joined.includes(`--tmpfs ${p}/.nanocode --remount-ro ${p}/.nanocode`));
     assert.ok(joined.includes('--cap-drop ALL'));
@@ -116,13 +115,14 @@ describe('bubblewrap confinement', async () => {
     assert.ok(!existsSync(join(outside, 'x')));
   });
 
-  test('.git/config and .git/hooks are read-only; the rest of .git is not (commits work)', {
-    skip,
-  }, async () => {
+  test('all of .git is read-only: config, hooks, HEAD, commondir', { skip }, async () => {
     assert.notEqual((await run('echo evil >> .git/config', project)).code, 0);
     assert.equal(readFileSync(join(project, '.git', 'config'), 'utf8'), '[core]\n');
     assert.notEqual((await run('touch .git/hooks/pre-commit', project)).code, 0);
-    assert.equal((await run('echo ref: refs/heads/x > .git/HEAD', project)).code, 0);
+    assert.notEqual((await run('echo ref: refs/heads/x > .git/HEAD', project)).code, 0);
+    assert.equal(readFileSync(join(project, '.git', 'HEAD'), 'utf8'), 'ref: refs/heads/main\n');
+    assert.notEqual((await run('echo ../evil > .git/commondir', project)).code, 0);
+    assert.ok(!existsSync(join(project, '.git', 'commondir')));
   });
 
   test('/tmp is private to the command', { skip }, async () => {

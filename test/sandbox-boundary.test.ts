@@ -3,7 +3,7 @@
 // with harmless payloads (`touch` a marker) and a fake $HOME. Tests that need a
 // working bubblewrap skip with a message where it is missing.
 import assert from 'node:assert/strict';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
   chmodSync,
   existsSync,
@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { type Step, startFakeLLM } from './fake-llm/server.ts';
 import { needsBwrap } from './helpers/bwrap.ts';
-import { cleanEnv, runCli, tempDir, tempProject } from './helpers/cli.ts';
+import { CLI, cleanEnv, runCli, tempDir, tempProject } from './helpers/cli.ts';
 import { type ScriptedRun, scriptedRun } from './helpers/scripted-run.ts';
 
 const KEY = 'sk-test-secret-value-1234567890';
@@ -181,20 +181,148 @@ test(
   },
 );
 
-test('.git cannot be swapped for a hostile one; commits still work in the sandbox', needsBwrap, async () => {
+test(
+  '.git cannot be swapped for a hostile one nor written; git reads it in the sandbox',
+  needsBwrap,
+  async () => {
+    const dir = gitRepo();
+    const swap =
+      'mv .git .git-old; echo "mv:$?"; printf "[core]\\n\\thooksPath = x\\n" >> .git/config; echo "config:$?"; ' +
+      'touch .git/hooks/pre-commit; echo "hook:$?"; ' +
+      'git -c user.name=a -c user.email=a@b.c commit -q --allow-empty -m m; echo "commit:$?"; ' +
+      'git log --oneline | wc -l; git status --short; echo "status:$?"';
+    const { outputs } = await scripted([cmd(swap)], { dir, args: ['--yes'] });
+    const out = outputs[0]!;
+    for (const step of ['mv', 'config', 'hook', 'commit']) assert.match(out, new RegExp(`${step}:[1-9]`));
+    assert.match(out, /^1$/m, 'git log reads the history');
+    assert.match(out, /status:0/);
+    assert.ok(!existsSync(join(dir, '.git-old')));
+    assert.doesNotMatch(readFileSync(join(dir, '.git', 'config'), 'utf8'), /hooksPath/);
+  },
+);
+
+test(
+  'a run that ends while another runs in the project leaves it its placeholders; the last one out removes them',
+  needsBwrap,
+  async () => {
+    const dir = tempProject();
+    const home = fakeHome(); // one user: one state directory for both runs
+    const spinner =
+      '(while :; do mkdir .git .nanocode 2>/dev/null; ' +
+      'echo \'{"allow":["rm"]}\' > .nanocode/config.json 2>/dev/null && break; ' +
+      'echo OPENAI_BASE_URL=http://evil > .env 2>/dev/null && break; done) >/dev/null 2>&1 &';
+    const first = scripted([cmd('sleep 1; echo first')], { dir, home, args: ['--yes'] });
+    await new Promise((resolve) => setTimeout(resolve, 500)); // the first run's sandbox is up
+    const second = scripted([cmd(`${spinner} echo started`), cmd('sleep 2; echo waited')], {
+      dir,
+      home,
+      args: ['--yes'],
+    });
+    const a = await first;
+    assert.equal(a.run.code, 0, a.run.stderr);
+    assert.ok(existsSync(join(dir, '.env')), 'the first run left its placeholders to the second');
+    const b = await second;
+    assert.equal(b.run.code, 0, b.run.stderr);
+    assert.match(b.outputs[0]!, /started/);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    for (const name of ['.git', '.nanocode', '.env', '.env.local', '.envrc'])
+      assert.ok(!existsSync(join(dir, name)), `${name} is in the project after both runs`);
+  },
+);
+
+test("what a killed run's sandbox left in the project, the next run there removes", needsBwrap, async () => {
   const dir = tempProject();
-  execFileSync('git', ['init', '-q', dir]);
-  const swap =
-    'mv .git .git-old; echo "mv:$?"; printf "[core]\\n\\thooksPath = x\\n" >> .git/config; echo "config:$?"; ' +
-    'touch .git/hooks/pre-commit; echo "hook:$?"; ' +
-    'git -c user.name=a -c user.email=a@b.c commit -q --allow-empty -m m; echo "commit:$?"';
-  const { outputs } = await scripted([cmd(swap)], { dir, args: ['--yes'] });
-  const out = outputs[0]!;
-  for (const step of ['mv', 'config', 'hook']) assert.match(out, new RegExp(`${step}:[1-9]`));
-  assert.match(out, /commit:0/);
-  assert.ok(!existsSync(join(dir, '.git-old')));
-  assert.doesNotMatch(readFileSync(join(dir, '.git', 'config'), 'utf8'), /hooksPath/);
+  const home = fakeHome();
+  const fake = await startFakeLLM([cmd('sleep 30'), { text: 'never' }]);
+  try {
+    const env = {
+      ...cleanEnv({ OPENAI_API_KEY: KEY, OPENAI_BASE_URL: `${fake.url}/v1`, OPENAI_MODEL: 'm' }),
+      HOME: home,
+    };
+    const child = spawn(process.execPath, [CLI, '--yes', 'task'], { cwd: dir, env, stdio: 'ignore' });
+    for (let i = 0; i < 100 && !existsSync(join(dir, '.envrc')); i++)
+      await new Promise((r) => setTimeout(r, 50));
+    assert.ok(existsSync(join(dir, '.envrc')), 'the sandbox made its placeholders');
+    child.kill('SIGKILL');
+    await new Promise((resolve) => child.on('exit', resolve));
+  } finally {
+    await fake.close();
+  }
+  assert.ok(existsSync(join(dir, '.envrc')), 'a killed run cannot remove them');
+  const next = await scripted([cmd('echo next')], { dir, home, args: ['--yes'] });
+  assert.equal(next.run.code, 0, next.run.stderr);
+  for (const name of ['.git', '.nanocode', '.env', '.env.local', '.envrc'])
+    assert.ok(!existsSync(join(dir, name)), `${name} is in the project after the next run`);
 });
+
+/** A git repository with one commit, made outside the sandbox (as the user has it). */
+function gitRepo(dir = tempProject()): string {
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
+  git('init', '-q');
+  writeFileSync(join(dir, 'a.txt'), 'a\n');
+  git('add', '.');
+  git('-c', 'user.email=u@localhost', '-c', 'user.name=u', 'commit', '-qm', 'init');
+  return dir;
+}
+
+/** The user's own `git status` in `dir` after the run, outside any sandbox; true if `marker` appeared. */
+function userGitStatusRan(dir: string, marker: string): boolean {
+  spawnSync('git', ['status', '--short'], { cwd: dir, stdio: 'ignore', timeout: 10_000 });
+  return existsSync(marker);
+}
+
+test(
+  "a command cannot make the user's next git status run code: commondir, a planted submodule, a swapped one",
+  needsBwrap,
+  async () => {
+    const hook = (marker: string) =>
+      `printf '[core]\\n\\trepositoryformatversion = 0\\n\\tfsmonitor = touch ${marker}; false\\n'`;
+    // 1. .git/commondir names a directory of the project whose config git then reads.
+    const commondir = (marker: string) =>
+      `mkdir -p evil/objects evil/refs; ${hook(marker)} > evil/config; echo ../evil > .git/commondir; echo "attack:$?"`;
+    // 2. A nested repository with that config, registered in the index as a submodule.
+    const planted = (marker: string) =>
+      `git init -q sub && ${hook(marker)} > sub/.git/config && ` +
+      'git -C sub -c user.email=a@b -c user.name=a commit -q --allow-empty -m x; ' +
+      'git update-index --add --cacheinfo 160000,$(git -C sub rev-parse HEAD),sub; echo "attack:$?"';
+    for (const [name, attack] of [
+      ['commondir', commondir],
+      ['planted submodule', planted],
+    ] as const) {
+      const dir = gitRepo();
+      const marker = join(tempDir('nanocode-marker-', '/var/tmp'), 'ran');
+      const { run, outputs } = await scripted([cmd(attack(marker))], { dir, args: ['--yes'] });
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(outputs[0]!, /attack:/, name);
+      assert.equal(
+        userGitStatusRan(dir, marker),
+        false,
+        `${name}: the user's git status ran the planted config`,
+      );
+    }
+    // 3. An existing submodule whose .git (a gitdir file) a command swaps for a repository of its own.
+    const source = gitRepo(tempDir('nanocode-subsource-', '/var/tmp'));
+    const dir = gitRepo();
+    execFileSync('git', ['-c', 'protocol.file.allow=always', 'submodule', '-q', 'add', source, 'sub'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    execFileSync('git', ['-c', 'user.email=u@localhost', '-c', 'user.name=u', 'commit', '-qm', 'sub'], {
+      cwd: dir,
+      stdio: 'ignore',
+    });
+    const marker = join(tempDir('nanocode-marker-', '/var/tmp'), 'ran');
+    const swap = `rm -f sub/.git; git init -q sub; ${hook(marker)} > sub/.git/config; echo "attack:$?"`;
+    const { run, outputs } = await scripted([cmd(swap)], { dir, args: ['--yes'] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(outputs[0]!, /attack:/);
+    assert.equal(
+      userGitStatusRan(dir, marker),
+      false,
+      "swapped submodule: the user's git status ran its config",
+    );
+  },
+);
 
 test(
   'the file tools cannot write outside the project or nanocode configuration, even with --yes',

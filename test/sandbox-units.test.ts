@@ -40,7 +40,16 @@ test('credential reads: by name under any home, root included, and system secret
 test('file writes: protected paths are dangerous, or refused in the sandbox; outside is refused there', () => {
   const off = { project, home, sandboxed: false };
   const on = { project, home, sandboxed: true, writable: ['/tmp/nanocode-tmp-x'] };
-  for (const path of ['.nanocode/config.json', '.nanocode.log', '.env', '.env.local', '.envrc', 'sub/.env']) {
+  const gitDirs = ['.git/commondir', '.git/index', '.git/config', 'vendor/lib/.git/config', 'sub/.git'];
+  for (const path of [
+    '.nanocode/config.json',
+    '.nanocode.log',
+    '.env',
+    '.env.local',
+    '.envrc',
+    'sub/.env',
+    ...gitDirs,
+  ]) {
     assert.equal(fileWriteVerdict(join(project, path), off)?.level, 'dangerous', path);
     assert.equal(fileWriteVerdict(join(project, path), on)?.level, 'forbidden', path);
   }
@@ -48,6 +57,8 @@ test('file writes: protected paths are dangerous, or refused in the sandbox; out
   assert.equal(fileWriteVerdict(join(home, '.config/nanocode/config.json'), off)?.level, 'dangerous');
   assert.equal(fileWriteVerdict(join(project, '.env.example'), on), undefined);
   assert.equal(fileWriteVerdict(join(project, 'src/a.ts'), on), undefined);
+  assert.equal(fileWriteVerdict(join(project, '.github/workflows/ci.yml'), on), undefined);
+  assert.equal(fileWriteVerdict(join(project, 'docs/.gitignore'), on), undefined);
   assert.equal(fileWriteVerdict('/tmp/nanocode-tmp-x/a', on), undefined);
   assert.equal(fileWriteVerdict(join(home, '.bashrc'), off), undefined, 'left to the usual rules');
   assert.match(fileWriteVerdict(join(home, '.bashrc'), on)!.reasons[0]!, /outside the project/);

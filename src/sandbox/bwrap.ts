@@ -1,16 +1,18 @@
 // The bubblewrap argv around one command. Contract:
 // - the whole file system is read-only; writable are the project and the run's
 //   private temp (mounted at /tmp); /run (sockets: docker, dbus) is hidden;
-// - inside the project, `.git/config`, `.git/hooks/` (all of `.git` when there
-//   is no repository), `.nanocode/`, `.nanocode.log`, `.env`, `.envrc`,
-//   `.env.local` are read-only whether or not they exist, and any other existing
-//   `.env*` too: a missing path gets an empty read-only placeholder (bwrap creates its
-//   mount point on the host; `placeholders` lists them so they can be removed);
-//   `.git` and `.nanocode` are mount points, so they cannot be renamed away;
+// - inside the project, `.git` (all of it: a writable `.git/commondir` or index
+//   lets a command choose the config the user's next `git status` runs), the `.git`
+//   of every submodule `.gitmodules` names (or one swapped in runs its own config),
+//   `.nanocode/`, `.nanocode.log`, `.env`, `.envrc`, `.env.local` are read-only
+//   whether or not they exist, and any other existing `.env*` too: a missing path
+//   gets an empty read-only placeholder (bwrap creates its mount point, and any missing
+//   directory above it, on the host; `placeholders` lists them so they can be
+//   removed); `.git` and `.nanocode` are mount points, so they cannot be renamed away;
 // - credentials are replaced by empty ones; new PID, IPC, UTS and network
 //   namespaces (network shared only when asked), all capabilities dropped.
-import { type Dirent, existsSync, lstatSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { insideDir, isEnvFile } from './policy.ts';
 
 export interface BwrapPlan {
@@ -87,20 +89,22 @@ function protectProject(p: string, argv: string[], placeholders: string[], known
       argv.push('--ro-bind', path, path);
       return;
     }
+    // bwrap makes the mount point and any directory missing above it: each is a placeholder to remove.
+    for (let dir = dirname(path); dir !== p && insideDir(p, dir) && !kindNow(dir); dir = dirname(dir))
+      placeholders.push(dir);
     placeholders.push(path);
     if (want === 'dir') argv.push('--tmpfs', path, '--remount-ro', path);
     else argv.push('--ro-bind', '/dev/null', path);
   };
+  // A mount point of its own, read-only whatever it is: no command can create a repository here, swap
+  // `.git` for another, or change what git reads from it (config, hooks, commondir, the index).
   const git = join(p, '.git');
-  const gitKind = kindNow(git);
-  if (gitKind === 'dir') {
-    // A mount point of its own: `mv .git elsewhere && mkdir .git` cannot swap in a hostile config.
-    argv.push('--bind', git, git);
-    readOnly(join(git, 'config'), 'file');
-    readOnly(join(git, 'hooks'), 'dir');
-  } else {
-    // A gitdir pointer file, or no repository: nothing may create one with a config of its choosing.
-    readOnly(git, gitKind === 'file' ? 'file' : 'dir');
+  readOnly(git, kindNow(git) === 'file' ? 'file' : 'dir');
+  const pointed = gitdirInside(p, git);
+  if (pointed) readOnly(pointed, 'dir');
+  for (const sub of submodulePaths(p)) {
+    const subGit = join(p, sub, '.git');
+    readOnly(subGit, kindNow(subGit) === 'dir' ? 'dir' : 'file');
   }
   readOnly(join(p, '.nanocode'), 'dir');
   readOnly(join(p, '.nanocode.log'), 'file');
@@ -114,4 +118,33 @@ function protectProject(p: string, argv: string[], placeholders: string[], known
   }
   for (const entry of entries) if (isEnvFile(entry.name)) envs.add(entry.name);
   for (const name of envs) readOnly(join(p, name), 'file');
+}
+
+/** The git directory a `.git` file names, when it lies inside the project (then it is protected too). */
+function gitdirInside(p: string, git: string): string | undefined {
+  try {
+    if (!lstatSync(git).isFile()) return undefined;
+    const named = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(git, 'utf8').slice(0, 4096))?.[1];
+    const target = named === undefined ? undefined : resolve(p, named);
+    return target && insideDir(p, target) ? target : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The submodule paths `.gitmodules` names, inside the project (git status looks into each). */
+function submodulePaths(p: string): string[] {
+  let text = '';
+  try {
+    text = readFileSync(join(p, '.gitmodules'), 'utf8').slice(0, 1_000_000);
+  } catch {
+    return [];
+  }
+  const paths: string[] = [];
+  for (const m of text.matchAll(/^\s*path\s*=\s*(.+?)\s*$/gm)) {
+    const value = m[1]!.replace(/^"(.*)"$/, '$1');
+    const rel = insideDir(p, resolve(p, value));
+    if (rel) paths.push(rel);
+  }
+  return paths;
 }

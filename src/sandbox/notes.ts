@@ -8,7 +8,7 @@ const READ_ONLY = /Read-only file system|EROFS/;
 /** The system prompt's line about the sandbox. */
 export function sandboxPromptLine(network: boolean): string {
   const net = network ? 'network allowed' : 'no network';
-  return `Sandbox: commands can write only the project and a private /tmp (${net}); .git/config, .git/hooks/, .nanocode/ and .env* are read-only.`;
+  return `Sandbox: commands can write only the project and a private /tmp (${net}); .git (so no commit, staging or branch switch), .nanocode/ and .env* are read-only.`;
 }
 
 /** A note to append to a failed command's output, or undefined. */
@@ -16,6 +16,6 @@ export function sandboxNote(output: string, network: boolean): string | undefine
   if (!network && NETWORK_FAILURE.test(output))
     return '[sandbox: commands have no network. If this task needs it, tell the user to rerun nanocode with --sandbox=network (or --sandbox=off); otherwise work offline.]';
   if (READ_ONLY.test(output))
-    return '[sandbox: only the project and /tmp are writable; .git/config, .git/hooks/, .nanocode/, .nanocode.log and .env* are read-only. Write inside the project, or tell the user what needs --sandbox=off.]';
+    return '[sandbox: only the project and /tmp are writable; .git (commits, staging, branches), .nanocode/, .nanocode.log and .env* are read-only. Write inside the project, leave commits to the user, or tell the user what needs --sandbox=off.]';
   return undefined;
 }

@@ -33,8 +33,8 @@ export function protectedReason(abs: string, project: string, home: string): str
   if (parts[0] === '.nanocode') return "writes nanocode's project configuration .nanocode/";
   if (rel === '.nanocode.log') return 'writes the audit log .nanocode.log';
   if (isEnvFile(basename(rel))) return `writes ${rel}, which configures tools and keys`;
-  if (parts[0] === '.git' && (parts[1] === 'config' || parts[1] === 'hooks'))
-    return `writes ${rel}, which git executes`;
+  // Any git directory, the project's or a nested one: git reads its config, hooks, commondir and index.
+  if (parts.includes('.git')) return `writes ${rel}, in a git directory git reads its configuration from`;
   return undefined;
 }
 
