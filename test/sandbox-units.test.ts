@@ -9,6 +9,7 @@ import {
   openSync,
   readFileSync,
   readlinkSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
@@ -18,6 +19,7 @@ import { parseOptions } from '../src/args.ts';
 import { fileReadVerdict, fileWriteVerdict } from '../src/sandbox/file-gate.ts';
 import { sandboxMode } from '../src/sandbox/mode.ts';
 import { endNamespace, parseBwrapInfo } from '../src/sandbox/namespace-end.ts';
+import { openLedger } from '../src/sandbox/placeholder-ledger.ts';
 import { isCredentialRead } from '../src/sandbox/policy.ts';
 import { keyRedactor } from '../src/sandbox/redact-keys.ts';
 import { tmpPaths } from '../src/sandbox/tmp-paths.ts';
@@ -197,3 +199,49 @@ test(
 function ownPidNamespace(): number {
   return Number(/\d+/.exec(readlinkSync('/proc/self/ns/pid'))![0]);
 }
+
+test('placeholder ledgers: the last run out removes them; a live run elsewhere keeps them; a dead run is cleared', () => {
+  const state = tempDir('nanocode-state-');
+  const project = tempDir('nanocode-ledger-');
+  const removed: string[] = [];
+  const remove = (path: string) => {
+    removed.push(path);
+    rmSync(path, { force: true });
+  };
+  const touch = (name: string) => {
+    writeFileSync(join(project, name), '');
+    return join(project, name);
+  };
+  // Two runs of one process (ACP sessions): the first to settle leaves its placeholders to the second.
+  const a = openLedger(state, project, remove);
+  const b = openLedger(state, project, remove);
+  a.register();
+  b.register();
+  a.add([touch('.env')]);
+  b.add([touch('.envrc')]);
+  a.settle();
+  assert.equal(removed.length, 0);
+  b.settle();
+  assert.deepEqual(removed.sort(), [join(project, '.env'), join(project, '.envrc')]);
+  // Another process's live run in the project (pid 1 is alive): nothing is removed, by settle or register.
+  const dir = join(state, 'placeholders');
+  const other = { project, paths: [touch('.env.local')] };
+  writeFileSync(join(dir, '1-abcd.json'), JSON.stringify(other));
+  const c = openLedger(state, project, remove);
+  c.register();
+  c.add([touch('.env')]);
+  c.settle();
+  assert.ok(existsSync(join(project, '.env.local')) && existsSync(join(project, '.env')));
+  // That run is gone (a pid no process has): the next run clears what both left, and outside the project nothing.
+  rmSync(join(dir, '1-abcd.json'));
+  writeFileSync(
+    join(dir, '999999999-abcd.json'),
+    JSON.stringify({ ...other, paths: [...other.paths, '/etc/passwd'] }),
+  );
+  const d = openLedger(state, project, remove);
+  d.register();
+  assert.ok(!existsSync(join(project, '.env.local')), 'a dead run’s placeholder is cleared at register');
+  assert.ok(!removed.includes('/etc/passwd'));
+  d.settle();
+  assert.ok(!existsSync(join(project, '.env')), 'and the settled run’s, by the last one out');
+});

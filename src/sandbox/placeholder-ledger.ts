@@ -12,6 +12,7 @@
 //   runs that are gone left in the project, when no other run in the project is alive.
 // - `settle` (once the run's own sandboxes have ended) removes the placeholders of this run and of runs
 //   that are gone, unless another run in the project is alive: then they stay for the last run out.
+//   Runs of one process (ACP sessions) count as alive until they have settled.
 // - Only empty files and directories inside the project are ever removed (`remove` checks emptiness).
 //   Never throws: a state directory that cannot be written leaves the run to remove only its own.
 
@@ -34,6 +35,9 @@ interface Entry {
   project: string;
   paths: string[];
 }
+
+/** Ledgers of this process not settled yet (ACP runs sessions side by side; each has a sandbox). */
+const unsettledHere = new Set<string>();
 
 export function openLedger(
   stateDir: string,
@@ -58,7 +62,8 @@ export function openLedger(
       const pid = Number(/^(\d+)-[0-9a-f]+\.json$/.exec(file)?.[1]);
       if (!pid || file === name) continue;
       const entry = readEntry(join(dir, file));
-      if (entry?.project === project) found.push({ file, entry, alive: isAlive(pid) });
+      const alive = pid === process.pid ? unsettledHere.has(file) : isAlive(pid);
+      if (entry?.project === project) found.push({ file, entry, alive });
     }
     return found;
   };
@@ -80,6 +85,7 @@ export function openLedger(
         mkdirSync(dir, { recursive: true, mode: 0o700 });
         write();
         usable = true;
+        unsettledHere.add(name);
         const found = others();
         if (!found.some((o) => o.alive)) clear(found, false);
       } catch {
@@ -96,6 +102,7 @@ export function openLedger(
       }
     },
     settle() {
+      unsettledHere.delete(name);
       try {
         if (!registered) return; // no sandbox was ever planned: no placeholder made
         if (!usable) return clear([], true);
