@@ -308,3 +308,18 @@ for (const [label, body] of [
     assert.ok(ended, 'the process was still running 10 s after its last timer');
   });
 }
+
+test('a shell disposed while it is still starting (making its FIFOs) never throws', async () => {
+  const failures: string[] = [];
+  for (let i = 0; i < 40; i++) {
+    const shell = new CommandShell({ direct: false });
+    shell.prewarm({ PATH: process.env.PATH });
+    await new Promise((resolve) => setTimeout(resolve, 3));
+    try {
+      shell.dispose();
+    } catch (error) {
+      failures.push(String(error));
+    }
+  }
+  assert.deepEqual(failures, []);
+});

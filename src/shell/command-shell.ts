@@ -153,7 +153,11 @@ export class CommandShell {
   }
 
   #removeOwnDir = (): void => {
-    if (this.#ownDir) rmSync(this.#ownDir, { recursive: true, force: true });
+    try {
+      if (this.#ownDir) rmSync(this.#ownDir, { recursive: true, force: true, maxRetries: 2 });
+    } catch {
+      // A shell still starting makes FIFOs as it goes: what is left, a later run sweeps (sweepStaleTmps).
+    }
     this.#ownDir = undefined;
   };
 
