@@ -255,6 +255,21 @@ test("what a killed run's sandbox left in the project, the next run there remove
     assert.ok(!existsSync(join(dir, name)), `${name} is in the project after the next run`);
 });
 
+test(
+  'a hostile .gitmodules naming a path through a symlink neither stops the sandbox nor reaches outside',
+  needsBwrap,
+  async () => {
+    const dir = gitRepo();
+    const outside = tempDir('nanocode-outside-', '/var/tmp');
+    symlinkSync(outside, join(dir, 'link'));
+    writeFileSync(join(dir, '.gitmodules'), '[submodule "x"]\n\tpath = link/deep\n\turl = ./x\n');
+    const { run, outputs } = await scripted([cmd('echo ran')], { dir, args: ['--yes'] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(outputs[0]!, /^ran$/m);
+    assert.deepEqual(readdirSync(outside), [], 'nothing made outside the project');
+  },
+);
+
 /** A git repository with one commit, made outside the sandbox (as the user has it). */
 function gitRepo(dir = tempProject()): string {
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });

@@ -144,7 +144,21 @@ function submodulePaths(p: string): string[] {
   for (const m of text.matchAll(/^\s*path\s*=\s*(.+?)\s*$/gm)) {
     const value = m[1]!.replace(/^"(.*)"$/, '$1');
     const rel = insideDir(p, resolve(p, value));
-    if (rel) paths.push(rel);
+    if (rel && !throughSymlink(p, rel)) paths.push(rel);
   }
   return paths;
+}
+
+/** Whether a directory on the way from `p` to `rel` is a symlink (a hostile .gitmodules could lead out of the project). */
+function throughSymlink(p: string, rel: string): boolean {
+  let dir = p;
+  for (const part of rel.split('/')) {
+    dir = join(dir, part);
+    try {
+      if (lstatSync(dir).isSymbolicLink()) return true;
+    } catch {
+      return false; // missing from here on: bwrap makes plain directories
+    }
+  }
+  return false;
 }
