@@ -132,6 +132,8 @@ function gitdirInside(p: string, git: string): string | undefined {
   }
 }
 
+const MAX_SUBMODULES = 256;
+
 /** The submodule paths `.gitmodules` names, inside the project (git status looks into each). */
 function submodulePaths(p: string): string[] {
   let text = '';
@@ -146,7 +148,8 @@ function submodulePaths(p: string): string[] {
     const rel = insideDir(p, resolve(p, value));
     if (rel && !throughSymlink(p, rel)) paths.push(rel);
   }
-  return paths;
+  // Each is a mount of its own; a .gitmodules of thousands would slow every sandbox start.
+  return paths.slice(0, MAX_SUBMODULES);
 }
 
 /** Whether a directory on the way from `p` to `rel` is a symlink (a hostile .gitmodules could lead out of the project). */
