@@ -25,6 +25,8 @@ import { insideDir } from './policy.ts';
 export interface PlaceholderLedger {
   /** Writes this run's ledger and clears what runs that are gone left (once; later calls do nothing). */
   register(): void;
+  /** The placeholders this run's bwrap made (its plans count them as missing, so they stay placeholders). */
+  readonly paths: ReadonlySet<string>;
   /** Notes paths this run's bwrap is about to create. */
   add(paths: readonly string[]): void;
   /** This run's sandboxes have ended: removes the project's placeholders unless another run is alive. */
@@ -77,6 +79,7 @@ export function openLedger(
   };
 
   return {
+    paths,
     register() {
       if (registered) return;
       registered = true;

@@ -115,10 +115,9 @@ export function createSandbox(s: SandboxSettings): Sandbox {
   const procs = maxProcesses();
   const rlimits = rlimitPrefix(procs);
   const cgroup = isRoot ? createPidsCgroup(procs) : undefined;
-  const placeholders = new Set<string>();
   const ledger = openLedger(dirname(sessionsDir()), s.project, removePlaceholder);
-  /** bwrap's reports (outside the sandbox's reach: host /tmp is not its /tmp), one per sandbox started. */
-  const reports = privateTempDir('report-');
+  /** bwrap's reports (outside the sandbox's reach: host /tmp is not its /tmp), made with the first. */
+  let reports: string | undefined;
   const started: { file: string; child?: ChildProcess }[] = [];
   /**
    * Every sandbox ended for certain: its namespace emptied (killed now if need be), or none made
@@ -137,12 +136,11 @@ export function createSandbox(s: SandboxSettings): Sandbox {
 
   const dispose = () => {
     if (allEnded()) ledger.settle();
-    placeholders.clear();
     cgroup?.cleanup();
     // A sandbox not known to have ended may still be writing in them: a later run sweeps what is left.
     for (const dir of [privateTmp, shellFifos.host, reports]) {
       try {
-        rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
+        if (dir) rmSync(dir, { recursive: true, force: true, maxRetries: 2 });
       } catch {
         // Left for sweepStaleTmps.
       }
@@ -158,7 +156,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     privateTmp,
     binds,
     hide,
-    known: placeholders,
+    known: ledger.paths,
   });
 
   return {
@@ -169,7 +167,6 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       ledger.register();
       const built = bwrapArgv(commandPlan());
       ledger.add(built.placeholders);
-      for (const path of built.placeholders) placeholders.add(path);
       const info = opts.infoFd === undefined ? [] : ['--info-fd', String(opts.infoFd)];
       const [bwrap, ...rest] = built.prefix;
       return [...(cgroup?.prefix() ?? []), bwrap!, ...info, ...rest, ...rlimits, ...argv];
@@ -183,6 +180,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       return [...bwrapArgv(plan).prefix, ...argv];
     },
     report() {
+      reports ??= privateTempDir('report-');
       const entry: (typeof started)[number] = { file: join(reports, `${started.length + 1}.json`) };
       started.push(entry);
       return {
