@@ -7,6 +7,7 @@
 // ~10 ms of its own time here, before the first request.
 // Resolves undefined outside a work tree or on any failure; never throws.
 import { spawn } from 'node:child_process';
+import { signalGroup } from './limits.ts';
 
 /**
  * Settings given on the command line, which outrank every config file (includes too); then, for every
@@ -66,11 +67,7 @@ export async function gitStatusAndDiff(
     let failed = false;
     const kill = () => {
       failed = true;
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        // gone already
-      }
+      signalGroup(child.pid, 'SIGKILL');
     };
     const timer = setTimeout(kill, opts.timeoutMs ?? 4000);
     child.stdout.on('data', (chunk: Buffer) => {

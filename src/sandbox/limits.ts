@@ -107,6 +107,16 @@ function sweepStale(parent: string): void {
   }
 }
 
+/** Sends `signal` to the process group `pid` leads (a child spawned detached); nothing if it is gone. */
+export function signalGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (pid === undefined) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // ESRCH: the group is already gone.
+  }
+}
+
 /** True when a process with this id exists. */
 export function isAlive(pid: number): boolean {
   try {

@@ -30,7 +30,7 @@ import { ensureCodeCacheDir } from '../provider/cached-script.ts';
 import { afterFirstRequest } from '../provider/first-request.ts';
 import { sessionsDir } from '../sessions/store.ts';
 import { bwrapArgv } from './bwrap.ts';
-import { createPidsCgroup, maxProcesses, rlimitPrefix } from './limits.ts';
+import { createPidsCgroup, maxProcesses, rlimitPrefix, signalGroup } from './limits.ts';
 import { endNamespace, parseBwrapInfo } from './namespace-end.ts';
 import { openLedger } from './placeholder-ledger.ts';
 import { credentialPaths, insideDir } from './policy.ts';
@@ -129,7 +129,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
         const init = parseBwrapInfo(readOr(file));
         if (init) return endNamespace(init);
         if (!child || child.exitCode !== null) return true; // never spawned, or bwrap gave up before a sandbox
-        killGroup(child);
+        signalGroup(child.pid, 'SIGKILL'); // its end cannot be seen: stopped, its placeholders kept
         return false;
       })
       .every(Boolean);
@@ -199,15 +199,6 @@ function readOr(file: string): string {
     return readFileSync(file, 'utf8');
   } catch {
     return '';
-  }
-}
-
-/** Stops a sandbox whose end cannot be seen: its bwrap's group (the shell runs in a session of its own). */
-function killGroup(child: ChildProcess | undefined): void {
-  try {
-    if (child?.pid) process.kill(-child.pid, 'SIGKILL');
-  } catch {
-    // Gone already.
   }
 }
 

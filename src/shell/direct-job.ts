@@ -7,6 +7,7 @@
 import { spawn } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import type { Socket } from 'node:net';
+import { signalGroup } from '../sandbox/limits.ts';
 import type { ShellJob } from './command-shell.ts';
 
 export function startDirect(
@@ -23,12 +24,7 @@ export function startDirect(
   const job = Object.assign(new EventEmitter(), {
     output: child.stdout as Socket,
     kill(signal: NodeJS.Signals) {
-      if (child.pid === undefined) return;
-      try {
-        process.kill(-child.pid, signal);
-      } catch {
-        // ESRCH: the group is already gone.
-      }
+      signalGroup(child.pid, signal);
     },
   });
   child.on('error', (error) => job.emit('error', error));
