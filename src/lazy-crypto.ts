@@ -4,7 +4,7 @@
 // is none, and when a hash is first asked for.
 
 import { closeSync, openSync, readSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { lazyBuiltin } from './lazy-builtin.ts';
 
 /** `n` (at most 256) random bytes. */
 export function randomBytes(n: number): Buffer {
@@ -25,7 +25,7 @@ export function randomBytes(n: number): Buffer {
 /** The SHA-256 of `data` in hexadecimal. */
 export const sha256Hex = (data: string): string => crypto().createHash('sha256').update(data).digest('hex');
 
-const crypto = () => createRequire(import.meta.url)('node:crypto') as typeof import('node:crypto');
+const crypto = lazyBuiltin<typeof import('node:crypto')>('node:crypto');
 
 /** `n` random bytes as 2n hexadecimal digits. */
 export const randomHex = (n: number): string => randomBytes(n).toString('hex');

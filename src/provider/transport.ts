@@ -17,8 +17,8 @@
 // environment (never from a project's .env); proxy.ts loads only when one is set.
 
 import http, { type IncomingMessage } from 'node:http';
-import { createRequire } from 'node:module';
 import type { Socket } from 'node:net';
+import { lazyBuiltin } from '../lazy-builtin.ts';
 import { firstRequestSent } from './first-request.ts';
 import { Headers } from './headers.ts';
 import { describeConnectError, isTransient, StreamDropError, TransportError } from './transport-errors.ts';
@@ -38,11 +38,7 @@ export function setTransportIdleTimeout(ms: number): void {
  * node:https, loaded by the first https request: with it comes TLS (~5 ms of start-up here), which a
  * server on this machine over plain http (Ollama, LM Studio, vLLM) never needs.
  */
-let httpsModule: typeof import('node:https') | undefined;
-const https = () => {
-  httpsModule ??= createRequire(import.meta.url)('node:https') as typeof import('node:https');
-  return httpsModule;
-};
+const https = lazyBuiltin<typeof import('node:https')>('node:https');
 
 /** One keep-alive agent per protocol, made when first used. */
 const agents = new Map<string, http.Agent>();
