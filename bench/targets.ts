@@ -17,6 +17,7 @@ import { type RecordedRequest, type Step, startFakeLLM } from '../test/fake-llm/
 import { CLI, cleanEnv, tempProject } from '../test/helpers/cli.ts';
 import { isSummaryRequest, longTask } from '../test/helpers/long-task.ts';
 import { installPackedTarball } from '../test/helpers/package.ts';
+import { committedRepo } from '../test/helpers/project.ts';
 import { longTaskEnv } from './compaction.ts';
 import { SYSTEM_PATH } from './lib/system-path.ts';
 
@@ -120,13 +121,7 @@ export async function startToFirstRequest(
 
 /** A git repository with two committed files, one of them changed since. */
 function gitProject(): string {
-  const dir = tempProject();
-  writeFileSync(join(dir, 'a.py'), 'print(1)\n');
-  writeFileSync(join(dir, 'b.py'), 'print(2)\n');
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  git('init', '-q');
-  git('add', '.');
-  git('-c', 'user.email=bench@localhost', '-c', 'user.name=bench', 'commit', '-qm', 'init');
+  const dir = committedRepo({ 'a.py': 'print(1)\n', 'b.py': 'print(2)\n' });
   writeFileSync(join(dir, 'a.py'), 'print(3)\n');
   return dir;
 }

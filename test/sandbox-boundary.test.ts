@@ -21,6 +21,7 @@ import { after, test } from 'node:test';
 import { type Step, startFakeLLM } from './fake-llm/server.ts';
 import { needsBwrap } from './helpers/bwrap.ts';
 import { CLI, cleanEnv, runCli, tempDir, tempProject } from './helpers/cli.ts';
+import { committedRepo } from './helpers/project.ts';
 import { type ScriptedRun, scriptedRun } from './helpers/scripted-run.ts';
 
 const KEY = 'sk-test-secret-value-1234567890';
@@ -271,14 +272,7 @@ test(
 );
 
 /** A git repository with one commit, made outside the sandbox (as the user has it). */
-function gitRepo(dir = tempProject()): string {
-  const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
-  git('init', '-q');
-  writeFileSync(join(dir, 'a.txt'), 'a\n');
-  git('add', '.');
-  git('-c', 'user.email=u@localhost', '-c', 'user.name=u', 'commit', '-qm', 'init');
-  return dir;
-}
+const gitRepo = (dir?: string) => committedRepo({ 'a.txt': 'a\n' }, dir);
 
 /** The user's own `git status` in `dir` after the run, outside any sandbox; true if `marker` appeared. */
 function userGitStatusRan(dir: string, marker: string): boolean {

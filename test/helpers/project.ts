@@ -5,15 +5,22 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tempProject } from './cli.ts';
 
-/** A git repository with a bug in calc.py (add subtracts), an AGENTS.md and one uncommitted file. */
-export function buggyProject(): string {
-  const dir = tempProject();
-  writeFileSync(join(dir, 'calc.py'), 'def add(a, b):\n    return a - b\n');
-  writeFileSync(join(dir, 'AGENTS.md'), 'House rule: check changes with python3 -c before finishing.\n');
+/** A git repository in `dir` (a new project by default) whose one commit holds `files`, as a user has it. */
+export function committedRepo(files: Record<string, string>, dir = tempProject()): string {
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
   const git = (...args: string[]) => execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
   git('init', '-q');
-  git('-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '.');
+  git('add', '.');
   git('-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'init');
+  return dir;
+}
+
+/** A git repository with a bug in calc.py (add subtracts), an AGENTS.md and one uncommitted file. */
+export function buggyProject(): string {
+  const dir = committedRepo({
+    'calc.py': 'def add(a, b):\n    return a - b\n',
+    'AGENTS.md': 'House rule: check changes with python3 -c before finishing.\n',
+  });
   writeFileSync(join(dir, 'notes.txt'), 'untracked\n');
   return dir;
 }
