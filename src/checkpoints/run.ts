@@ -6,12 +6,17 @@
 // in flight, not when its answer comes: that capture is the checkpoint before the next turn that may
 // change files (only safe calls ran in between) or the run's end, so the model's latency hides it.
 // What a background process or the user changes while the model answers belongs to the next turn.
+// The same holds for a run's start in a project that has a store (a run changed files there before):
+// the files are captured while the first request is in flight, and that capture is the first
+// checkpoint should a turn change files. A project without one gets its store only then: a run that
+// changes nothing writes nothing.
 //
 // Contract: never throws and never stops a run. The first failure (no git, an unwritable state
 // directory, a busy store) is one warning, then checkpoints are off for the rest of the process.
 
 import { randomHex } from '../lazy-crypto.ts';
 import type { ToolCall } from '../model.ts';
+import { afterFirstRequest } from '../provider/first-request.ts';
 import { type Capture, CheckpointStore, MAX_FILE_BYTES } from './store.ts';
 
 /** What the `checkpoint` agent event carries. */
@@ -82,6 +87,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       const run = randomHex(4);
       let taken = 0;
       let lastTurn = 0;
+      let finished = false;
       /** The files after the last calls that may have changed them; taken by the next checkpoint. */
       let ahead: Promise<Capture | undefined> | undefined;
       const take = async () => {
@@ -89,6 +95,12 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
         ahead = undefined;
         return capture;
       };
+      // The run's first request is on the wire (for a later run of the process: it is starting).
+      afterFirstRequest(() => {
+        if (finished || off || lastTurn > 0 || ahead) return; // a checkpoint is being taken already
+        if (!CheckpointStore.exists(opts.cwd, opts.env)) return;
+        ahead = attempt((s) => s.capture());
+      });
       return {
         async before(turn, calls) {
           if (off || turn === lastTurn || !(await mayChangeFiles(calls))) return undefined;
@@ -115,7 +127,11 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
           })();
         },
         async finish() {
-          if (taken === 0) return 0;
+          finished = true;
+          if (taken === 0) {
+            await ahead; // a start's capture no turn needed: not left half-written at exit
+            return 0;
+          }
           const capture = await take();
           const meta = { run, turn: 0, kind: 'end' as const, session };
           await attempt(async (s) => {

@@ -105,21 +105,48 @@ export class CheckpointStore {
     this.#git = storeGit(dir, cwd);
   }
 
+  /** Whether `cwd` has a store already (a run changed files there before). Never throws. */
+  static exists(cwd: string, env: NodeJS.ProcessEnv = process.env): boolean {
+    try {
+      return existsSync(join(storeDirFor(cwd, env), 'HEAD'));
+    } catch {
+      return false;
+    }
+  }
+
   /** The store for `cwd`, created on first use. Throws (GitError, fs errors) when it cannot be. */
   static async open(cwd: string, env: NodeJS.ProcessEnv = process.env): Promise<CheckpointStore> {
     const real = realpathSync(cwd);
     const dir = storeDirFor(real, env);
     const store = new CheckpointStore(real, dir);
     if (!existsSync(join(dir, 'HEAD'))) {
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
-      await store.#git(['init', '--quiet', '--bare', '--template=', dir]);
-      await store.#unbare();
-      mkdirSync(join(dir, 'info'), { recursive: true });
+      mkdirSync(join(dir, 'info'), { recursive: true, mode: 0o700 });
       writeFileSync(join(dir, 'info', 'attributes'), ATTRIBUTES);
       writeFileSync(join(dir, 'project'), `${real}\n`);
       store.#writeExcludes([]);
+      await store.#init();
     }
     return store;
+  }
+
+  /**
+   * Makes the store a repository whose work tree is the project; HEAD, what open() looks for, comes
+   * last. On Linux by writing what `git init --bare --template=` writes (gitrepository-layout(5)), a git
+   * process less: the directories, HEAD, and a config of format version 0 that is not bare; like git,
+   * it notes `ignorecase` on a file system that finds config as CoNfIg. Elsewhere (macOS notes more
+   * about its file systems) by git init.
+   */
+  async #init(): Promise<void> {
+    if (process.platform !== 'linux') {
+      await this.#git(['init', '--quiet', '--bare', '--template=', this.dir]);
+      return this.#unbare();
+    }
+    for (const sub of ['objects/info', 'objects/pack', 'refs/heads', 'refs/tags'])
+      mkdirSync(join(this.dir, sub), { recursive: true });
+    const config = join(this.dir, 'config');
+    writeFileSync(config, '[core]\n\trepositoryformatversion = 0\n\tfilemode = true\n\tbare = false\n');
+    if (existsSync(join(this.dir, 'CoNfIg'))) appendFileSync(config, '\tignorecase = true\n');
+    writeFileSync(join(this.dir, 'HEAD'), 'ref: refs/heads/master\n');
   }
 
   /**
