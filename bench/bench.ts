@@ -1,5 +1,6 @@
 // `npm run bench`: the built CLI against the fake LLM server (no added latency).
-// Prints start-up, a 3-step task's wall time and peak RSS, a 40-turn task's
+// Prints start-up, a 3-step task's wall time, phases and peak RSS (in a new project each run, in a
+// project nanocode has run in, and without checkpoints), a 40-turn task's
 // overhead per turn, and request sizes; then a 60-turn task with compaction off, every
 // 10 turns and by size (bench/compaction.ts); then issue 12's target table (bench/targets.ts):
 // start → first request, the 3-command task vs node -e 0, a 200-turn task, the install size.
@@ -27,12 +28,15 @@ interface Measured {
   ms: number;
   peakRssMb: number;
   code: number | null;
+  /** performance.now() at the spawn, the clock of the fake server's request times. */
+  startedAt: number;
 }
 
 /** Runs the CLI once; peak RSS is read from /proc (VmHWM) while it runs. */
 function measure(args: string[], cwd: string, env: Record<string, string>): Promise<Measured> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
+    const startedAt = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], {
       cwd,
       env,
@@ -53,7 +57,7 @@ function measure(args: string[], cwd: string, env: Record<string, string>): Prom
     child.on('exit', (code) => {
       clearInterval(poll);
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      resolve({ ms, peakRssMb: peakKb / 1024, code });
+      resolve({ ms, peakRssMb: peakKb / 1024, code, startedAt });
     });
   });
 }
@@ -69,11 +73,60 @@ function threeStepScript(): Step[] {
   ];
 }
 
-function project(): string {
-  const dir = tempProject('nanocode-bench-');
+function project(dir = tempProject('nanocode-bench-')): string {
   writeFileSync(join(dir, 'calc.py'), 'def add(a, b):\n    return a - b\n');
   return dir;
 }
+
+const PHASES = ['start → first request', 'read turn', 'edit turn', 'run turn', 'last answer → exit'];
+
+/** The 3-step task's phases (ms): start → first request, each turn (an answer → the next request), the end. */
+function phases(m: Measured, fake: FakeLLM): number[] {
+  const [first, ...rest] = fake.requests;
+  const out = [first!.receivedAt - m.startedAt];
+  let answered = first!.answeredAt!;
+  for (const r of rest) {
+    out.push(r.receivedAt - answered);
+    answered = r.answeredAt!;
+  }
+  out.push(m.startedAt + m.ms - answered);
+  return out;
+}
+
+/**
+ * The 3-step task `RUNS` times: medians of wall time, peak RSS and each phase. `known`: every run in the
+ * same project with the same HOME, as a user's runs are (the checkpoint store exists after the first,
+ * which is not counted); otherwise a new project and HOME each run, as on the first run in a project.
+ */
+async function threeStep(known: boolean, extra: string[] = []) {
+  const wall: number[] = [];
+  const rss: number[] = [];
+  const phase: number[][] = [];
+  let last: FakeLLM | undefined;
+  const dir = tempProject('nanocode-bench-');
+  const home = tempProject('nanocode-bench-home-');
+  for (let i = known ? -1 : 0; i < RUNS; i++) {
+    const fake = await startFakeLLM(threeStepScript());
+    const env = known ? { ...envFor(fake), HOME: home } : envFor(fake);
+    const m = await measure([...extra, 'fix calc.py'], project(known ? dir : undefined), env);
+    if (m.code !== 0) throw new Error(`3-step task exited ${m.code}`);
+    if (i >= 0) {
+      wall.push(m.ms);
+      rss.push(m.peakRssMb);
+      phase.push(phases(m, fake));
+    }
+    await fake.close();
+    last = fake;
+  }
+  return {
+    wallMs: median(wall),
+    peakRssMb: median(rss),
+    phasesMs: PHASES.map((_, i) => median(phase.map((p) => p[i]!))),
+    last: last!,
+  };
+}
+
+const phaseText = (ms: number[]) => PHASES.map((name, i) => `${name} ${ms[i]!.toFixed(0)}`).join(' · ');
 
 const envFor = (fake: FakeLLM) =>
   cleanEnv({
@@ -162,25 +215,16 @@ async function main() {
   // The baseline gets the same clean environment as nanocode (an inherited NODE_EXTRA_CA_CERTS alone costs ~50 ms).
   const nodeBaseline = await nodeBaselineMs(RUNS);
 
-  const wall: number[] = [];
-  const rss: number[] = [];
-  let firstRequestBytes = 0;
-  let allRequestBytes = 0;
-  let promptAndTools = 0;
-  for (let i = 0; i < RUNS; i++) {
-    const fake = await startFakeLLM(threeStepScript());
-    const m = await measure(['fix calc.py'], project(), envFor(fake));
-    if (m.code !== 0) throw new Error(`3-step task exited ${m.code}`);
-    wall.push(m.ms);
-    rss.push(m.peakRssMb);
-    firstRequestBytes = fake.requests[0]!.bytes;
-    allRequestBytes = fake.requests.reduce((sum, r) => sum + r.bytes, 0);
-    const body = fake.requests[0]!.body;
-    promptAndTools =
-      Buffer.byteLength(JSON.stringify(body.instructions ?? body.input?.[0] ?? '')) +
-      Buffer.byteLength(JSON.stringify(body.tools ?? []));
-    await fake.close();
-  }
+  const three = await threeStep(false);
+  const knownProject = await threeStep(true);
+  const noCheckpoints = await threeStep(false, ['--no-checkpoints']);
+  const { requests } = three.last;
+  const firstRequestBytes = requests[0]!.bytes;
+  const allRequestBytes = requests.reduce((sum, r) => sum + r.bytes, 0);
+  const body = requests[0]!.body;
+  const promptAndTools =
+    Buffer.byteLength(JSON.stringify(body.instructions ?? body.input?.[0] ?? '')) +
+    Buffer.byteLength(JSON.stringify(body.tools ?? []));
 
   const turns = 40;
   const script: Step[] = [];
@@ -210,8 +254,18 @@ async function main() {
       'process start → first request in a git repository (status and diff in the prompt)',
       `${inRepo.wallMs.toFixed(0)} ms (main-thread CPU ${inRepo.cpuMs.toFixed(0)} ms)`,
     ],
-    ['3-step task median wall', `${median(wall).toFixed(0)} ms`],
-    ['3-step task median peak RSS', `${median(rss).toFixed(0)} MB`],
+    ['3-step task median wall (a new project each run)', `${three.wallMs.toFixed(0)} ms`],
+    ['  its phases, medians (ms)', phaseText(three.phasesMs)],
+    [
+      '3-step task in a project nanocode has run in (its checkpoint store exists)',
+      `${knownProject.wallMs.toFixed(0)} ms (${(knownProject.wallMs / nodeBaseline).toFixed(1)}× node -e 0)`,
+    ],
+    ['  its phases, medians (ms)', phaseText(knownProject.phasesMs)],
+    [
+      '3-step task with --no-checkpoints',
+      `${noCheckpoints.wallMs.toFixed(0)} ms (${(noCheckpoints.wallMs / nodeBaseline).toFixed(1)}× node -e 0)`,
+    ],
+    ['3-step task median peak RSS', `${three.peakRssMb.toFixed(0)} MB`],
     ['40-turn task total', `${forty.ms.toFixed(0)} ms`],
     ['40-turn overhead per turn', `${((forty.ms - startup) / turns).toFixed(1)} ms`],
     ['first request (whole body)', `${firstRequestBytes} B`],
@@ -242,7 +296,7 @@ async function main() {
   for (const [k, v] of rows) console.log(`  ${k.padEnd(width)}  ${v}`);
   console.log(`  (${LONG_TASK_NOTE}; tokens = request bytes / 4)`);
   console.log('');
-  printTargets({ first, cold, ratio: median(wall) / nodeBaseline, long, installMb });
+  printTargets({ first, cold, ratio: three.wallMs / nodeBaseline, long, installMb });
 }
 
 main().catch((error) => {
