@@ -3,8 +3,10 @@
 // this thread waits (~4 ms at 45 MB, ~10 ms at 90 MB here), and a checkpoint is three git commands.
 //
 // Contract:
-// - run() runs `git <args>` in the work tree with the environment the server was made with (without
-//   GIT_DIR and GIT_WORK_TREE when `bare` is set: git init). Calls run one at a time, in call order.
+// - run() runs `git <options> <args>` in the work tree with the environment and options the server was
+//   made with (without GIT_DIR and GIT_WORK_TREE when `bare` is set: git init). Calls run one at a
+//   time, in call order. The options go to bash once, as its arguments: bash reads a request a byte at
+//   a time, and the options are most of every request.
 // - Protocol: a request on bash's stdin is id, mode, argc and the args, each ended by a NUL. The
 //   command's input is a file written before the request; its stdout and stderr go to files read when
 //   bash prints `<id> <exit code>`. The files are in a private directory (0700) named like the
@@ -25,17 +27,19 @@ export interface GitRun {
   stderr: string;
 }
 
-// $1: the I/O directory. Reads requests until its input ends.
+// $1: the I/O directory, then git's options. Reads requests until its input ends.
 const SERVER_SCRIPT = `d=$1
+shift
+o=("$@")
 while IFS= read -r -d '' id && IFS= read -r -d '' mode && IFS= read -r -d '' n; do
   set --
   while [ "$#" -lt "$n" ]; do IFS= read -r -d '' a || exit 1; set -- "$@" "$a"; done
   in=/dev/null
   [ -f "$d/$id.in" ] && in="$d/$id.in"
   if [ "$mode" = bare ]; then
-    (unset GIT_DIR GIT_WORK_TREE; exec git "$@" <"$in" >"$d/$id.out" 2>"$d/$id.err")
+    (unset GIT_DIR GIT_WORK_TREE; exec git "\${o[@]}" "$@" <"$in" >"$d/$id.out" 2>"$d/$id.err")
   else
-    git "$@" <"$in" >"$d/$id.out" 2>"$d/$id.err"
+    git "\${o[@]}" "$@" <"$in" >"$d/$id.out" 2>"$d/$id.err"
   fi
   printf '%s %s\\n' "$id" "$?"
 done`;
@@ -43,6 +47,7 @@ done`;
 export class GitServer {
   readonly #cwd: string;
   readonly #env: NodeJS.ProcessEnv;
+  readonly #options: string[];
   #child?: ChildProcess;
   #dir?: string;
   #dead?: Error;
@@ -50,9 +55,11 @@ export class GitServer {
   #waiting?: { id: string; done: (code: number) => void; fail: (error: Error) => void };
   #queue: Promise<unknown> = Promise.resolve();
 
-  constructor(cwd: string, env: NodeJS.ProcessEnv) {
+  /** `options`: git's own options, before the command of every call (e.g. `-c name=value`). */
+  constructor(cwd: string, env: NodeJS.ProcessEnv, options: string[] = []) {
     this.#cwd = cwd;
     this.#env = env;
+    this.#options = options;
   }
 
   run(args: string[], input?: string, opts: { bare?: boolean } = {}): Promise<GitRun> {
@@ -91,7 +98,8 @@ export class GitServer {
     ioDirs.add(dir);
     // A session of its own: a terminal's Ctrl-C (SIGINT to nanocode's process group) must not end it
     // while nanocode, interrupted, still takes the run's last checkpoint.
-    const child = spawn('bash', ['--noprofile', '--norc', '-c', SERVER_SCRIPT, 'nanocode-git', dir], {
+    const args = ['--noprofile', '--norc', '-c', SERVER_SCRIPT, 'nanocode-git', dir, ...this.#options];
+    const child = spawn('bash', args, {
       cwd: this.#cwd,
       // A non-interactive bash sources $BASH_ENV first: nothing but git runs here.
       env: { ...this.#env, BASH_ENV: undefined },

@@ -55,11 +55,11 @@ export function storeGit(store: string, workTree: string): Git {
     LC_ALL: 'C',
   });
   const config = HARDENING.flatMap((kv) => ['-c', kv]);
-  const server = new GitServer(workTree, env);
+  const server = new GitServer(workTree, env, config);
   const run = async (args: string[], input?: string) => {
     // `git init` creates the store itself: it gets no GIT_DIR / GIT_WORK_TREE.
     const done = await server
-      .run([...config, ...args], input, { bare: args[0] === 'init' })
+      .run(args, input, { bare: args[0] === 'init' })
       .catch((error) => {
         throw new GitError(`git ${args[0]}: ${(error as Error).message}`);
       });
