@@ -58,11 +58,9 @@ export function storeGit(store: string, workTree: string): Git {
   const server = new GitServer(workTree, env, config);
   const run = async (args: string[], input?: string) => {
     // `git init` creates the store itself: it gets no GIT_DIR / GIT_WORK_TREE.
-    const done = await server
-      .run(args, input, { bare: args[0] === 'init' })
-      .catch((error) => {
-        throw new GitError(`git ${args[0]}: ${(error as Error).message}`);
-      });
+    const done = await server.run(args, input, { bare: args[0] === 'init' }).catch((error) => {
+      throw new GitError(`git ${args[0]}: ${(error as Error).message}`);
+    });
     if (done.code === 0) return done.stdout;
     const first = done.stderr.trim().split('\n')[0] || `exit code ${done.code}`;
     throw new GitError(`git ${args[0]}: ${first}`);
