@@ -333,6 +333,35 @@ test('in a project with a store, the files are captured while the first request 
   }
 });
 
+test("a store's index held by another run's git (index.lock) is waited for, not a reason to turn checkpoints off", async () => {
+  const dir = tempProject();
+  const state = tempProject('nanocode-state-');
+  writeFileSync(join(dir, 'a.txt'), 'a0\n');
+  const fake = await startFakeLLM([
+    write('a.txt', 'a1\n'),
+    { text: 'one' },
+    write('a.txt', 'a2\n'),
+    { text: 'two' },
+  ]);
+  try {
+    const env = envFor(fake, state);
+    assert.equal((await runCli(['one'], { cwd: dir, env })).code, 0);
+    const root = join(state, 'nanocode', 'checkpoints');
+    const lock = join(root, readdirSync(root)[0]!, 'index.lock');
+    writeFileSync(lock, ''); // another nanocode's git writing the index right now
+    const release = setTimeout(() => rmSync(lock, { force: true }), 400);
+    const two = await runCli(['--json', 'two'], { cwd: dir, env });
+    clearTimeout(release);
+    assert.equal(two.code, 0, two.stderr);
+    assert.doesNotMatch(two.stderr, /checkpoints off/);
+    assert.equal(two.stdout.match(/"type":"checkpoint"/g)?.length, 1);
+    assert.equal((await runCli(['undo'], { cwd: dir, env })).code, 0);
+    assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a1\n');
+  } finally {
+    await fake.close();
+  }
+});
+
 test('a run of safe commands takes no checkpoint; --no-checkpoints takes none at all', async () => {
   const dir = tempProject();
   const state = tempProject('nanocode-state-');

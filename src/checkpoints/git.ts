@@ -6,12 +6,20 @@
 // - No configuration is executed: no system or global config, no hooks, no fsmonitor, no pager,
 //   no prompt, no automatic gc. Attribute-driven conversions are switched off in the store's
 //   info/attributes (see store.ts), so what is stored and restored is the bytes on disk.
+// - A command that finds a lock file of the store taken (another run's git is writing the same index or
+//   refs: runs in one project share its store) runs again, every LOCK_WAIT_MS for up to LOCK_WAITS times.
 // - Rejects with GitError (the command and git's first stderr line) on a non-zero exit, or when the
 //   git server (src/checkpoints/git-server.ts: one bash per store that starts each git) is gone.
 
 import { GitServer } from './git-server.ts';
 
 export class GitError extends Error {}
+
+/** git's words for a lock file that exists: another git holds the index or a ref. */
+const LOCK_TAKEN = /Unable to create '[^']*\.lock': File exists/;
+const LOCK_WAIT_MS = 50;
+/** Up to ~2 s: another run's capture of a big project takes that long. */
+const LOCK_WAITS = 40;
 
 /** Settings passed with -c on every call: they win over any config file. */
 const HARDENING = [
@@ -57,13 +65,19 @@ export function storeGit(store: string, workTree: string): Git {
   const config = HARDENING.flatMap((kv) => ['-c', kv]);
   const server = new GitServer(workTree, env, config);
   const run = async (args: string[], input?: string) => {
-    // `git init` creates the store itself: it gets no GIT_DIR / GIT_WORK_TREE.
-    const done = await server.run(args, input, { bare: args[0] === 'init' }).catch((error) => {
-      throw new GitError(`git ${args[0]}: ${(error as Error).message}`);
-    });
-    if (done.code === 0) return done.stdout;
-    const first = done.stderr.trim().split('\n')[0] || `exit code ${done.code}`;
-    throw new GitError(`git ${args[0]}: ${first}`);
+    for (let waits = 0; ; waits++) {
+      // `git init` creates the store itself: it gets no GIT_DIR / GIT_WORK_TREE.
+      const done = await server.run(args, input, { bare: args[0] === 'init' }).catch((error) => {
+        throw new GitError(`git ${args[0]}: ${(error as Error).message}`);
+      });
+      if (done.code === 0) return done.stdout;
+      if (waits < LOCK_WAITS && LOCK_TAKEN.test(done.stderr)) {
+        await new Promise((resolve) => setTimeout(resolve, LOCK_WAIT_MS));
+        continue;
+      }
+      const first = done.stderr.trim().split('\n')[0] || `exit code ${done.code}`;
+      throw new GitError(`git ${args[0]}: ${first}`);
+    }
   };
   return Object.assign(run, { store });
 }
