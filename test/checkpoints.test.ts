@@ -104,6 +104,24 @@ const storeGitOut = (store: string, ...args: string[]) =>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
+/** `path` in the tree the store under `state` wrote last (its index-tree note), or undefined. */
+function lastWritten(state: string, path: string): string | undefined {
+  const root = join(state, 'nanocode', 'checkpoints');
+  if (!existsSync(root)) return undefined;
+  const store = join(root, readdirSync(root)[0]!);
+  const note = join(store, 'index-tree');
+  if (!existsSync(note)) return undefined;
+  return storeGitOut(store, 'show', `${readFileSync(note, 'utf8').split(' ')[0]}:${path}`);
+}
+
+/** Waits until the store under `state` last wrote `path` as `content`, or `ms` passed; returns what it last wrote. */
+async function untilWritten(state: string, path: string, content: string, ms: number) {
+  const until = Date.now() + ms;
+  while (lastWritten(state, path) !== content && Date.now() < until)
+    await new Promise((r) => setTimeout(r, 20));
+  return lastWritten(state, path);
+}
+
 const destructive: Step[] = [
   write('app.js', 'overwritten\n'),
   cmd('rm old.txt notes.md && mkdir -p src/new && echo new > src/new/file.txt && chmod +x app.js'),
@@ -226,21 +244,9 @@ test("the files after a turn's changes are captured while the next request is in
   const dir = tempProject(); // not a git repository
   const state = tempProject('nanocode-state-');
   writeFileSync(join(dir, 'a.txt'), 'a0\n');
-  /** a.txt in the tree the store wrote last (its index-tree note), or undefined. */
-  const lastWritten = () => {
-    const root = join(state, 'nanocode', 'checkpoints');
-    if (!existsSync(root)) return undefined;
-    const store = join(root, readdirSync(root)[0]!);
-    const note = join(store, 'index-tree');
-    if (!existsSync(note)) return undefined;
-    const tree = readFileSync(note, 'utf8').split(' ')[0]!;
-    return storeGitOut(store, 'show', `${tree}:a.txt`);
-  };
   /** Holds the reply until a.txt as `content` is written to the store, or 5 s; says which. */
   const heldUntilCaptured = (content: string, then: Step, seen: boolean[]) => async () => {
-    const until = Date.now() + 5000;
-    while (lastWritten() !== content && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    seen.push(lastWritten() === content);
+    seen.push((await untilWritten(state, 'a.txt', content, 5000)) === content);
     return then;
   };
   const seen: boolean[] = [];
@@ -281,23 +287,10 @@ test('in a project with a store, the files are captured while the first request 
   const state = tempProject('nanocode-state-');
   writeFileSync(join(dir, 'a.txt'), 'a0\n');
   const root = join(state, 'nanocode', 'checkpoints');
-  /** a.txt in the tree the store wrote last (its index-tree note), or undefined. */
-  const lastWritten = () => {
-    if (!existsSync(root)) return undefined;
-    const note = join(root, readdirSync(root)[0]!, 'index-tree');
-    if (!existsSync(note)) return undefined;
-    return storeGitOut(
-      join(root, readdirSync(root)[0]!),
-      'show',
-      `${readFileSync(note, 'utf8').split(' ')[0]}:a.txt`,
-    );
-  };
   const seen: (string | undefined)[] = [];
   /** Answers the first request once a.txt as `content` is in the store, or after 3 s; notes what it saw. */
   const firstAnswer = (content: string, then: Step) => async () => {
-    const until = Date.now() + 3000;
-    while (lastWritten() !== content && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    seen.push(lastWritten());
+    seen.push(await untilWritten(state, 'a.txt', content, 3000));
     return then;
   };
   const fake = await startFakeLLM([
