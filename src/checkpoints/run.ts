@@ -12,7 +12,8 @@
 // changes nothing writes nothing.
 //
 // Contract: never throws and never stops a run. The first failure (no git, an unwritable state
-// directory, a busy store) is one warning, then checkpoints are off for the rest of the process.
+// directory, a store another run keeps busy for more than ~2 s) is one warning, then checkpoints are
+// off for the rest of the process.
 
 import { randomHex } from '../lazy-crypto.ts';
 import type { ToolCall } from '../model.ts';
