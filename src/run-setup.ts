@@ -144,7 +144,13 @@ export async function setupRun({
   };
   const classify = (command: string) => classifyWithRules(command, cwd, homedir(), safety.rules);
   const checkpoints = opts.checkpoints
-    ? createCheckpointer({ cwd, env: process.env, classify, warn })
+    ? createCheckpointer({
+        cwd,
+        env: process.env,
+        classify,
+        warn,
+        placeholders: safety.sandbox?.placeholders,
+      })
     : undefined;
   const shell = commandShell(safety.sandbox);
   const toolEnv = commandEnv(process.env);

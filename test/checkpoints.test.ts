@@ -22,6 +22,7 @@ import { join, relative } from 'node:path';
 import { test } from 'node:test';
 import { CheckpointStore, MAX_PACKS } from '../src/checkpoints/store.ts';
 import { type FakeLLM, type Step, startFakeLLM } from './fake-llm/server.ts';
+import { needsBwrap } from './helpers/bwrap.ts';
 import { CLI, cleanEnv, runCli, tempProject } from './helpers/cli.ts';
 
 const envFor = (fake: FakeLLM, state: string) =>
@@ -353,6 +354,97 @@ test("a store's index held by another run's git (index.lock) is waited for, not 
   } finally {
     await fake.close();
   }
+});
+
+test(
+  "the sandbox's placeholders (the empty .env files it hides credentials behind) are not recorded, so undo never makes them",
+  needsBwrap,
+  async () => {
+    const dir = tempProject();
+    const state = tempProject('nanocode-state-');
+    writeFileSync(join(dir, 'a.txt'), 'a0\n');
+    const fake = await startFakeLLM([
+      cmd('echo a1 > a.txt'), // starts the sandbox, which places .env, .envrc, ... while the run lasts
+      write('b.txt', 'b\n'),
+      { text: 'done' },
+    ]);
+    try {
+      const env = envFor(fake, state);
+      const run = await runCli(['--sandbox=on', 'change'], { cwd: dir, env });
+      assert.equal(run.code, 0, run.stderr);
+      const root = join(state, 'nanocode', 'checkpoints');
+      const store = join(root, readdirSync(root)[0]!);
+      const recorded = readFileSync(join(store, 'checkpoints.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .flatMap((line) =>
+          storeGitOut(store, 'ls-tree', '-r', '--name-only', JSON.parse(line).tree).split('\n'),
+        );
+      assert.deepEqual([...new Set(recorded.filter(Boolean))].sort(), ['a.txt', 'b.txt']);
+      const undo = await runCli(['undo'], { cwd: dir, env });
+      assert.equal(undo.code, 0, undo.stderr);
+      assert.deepEqual(
+        readdirSync(dir)
+          .filter((f) => f !== '.nanocode.log')
+          .sort(),
+        ['a.txt'],
+      );
+      assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a0\n');
+    } finally {
+      await fake.close();
+    }
+  },
+);
+
+test(
+  'a file recorded, then deleted, is not brought back by undo when a sandbox placeholder stands in its place',
+  needsBwrap,
+  async () => {
+    const dir = tempProject();
+    const state = tempProject('nanocode-state-');
+    writeFileSync(join(dir, '.env'), ''); // the user's own, empty
+    const fake = await startFakeLLM([
+      write('a.txt', 'a\n'),
+      { text: 'one' },
+      cmd('echo b > b.txt'),
+      { text: 'two' },
+    ]);
+    try {
+      const env = envFor(fake, state);
+      assert.equal((await runCli(['--sandbox=off', 'one'], { cwd: dir, env })).code, 0); // records .env
+      rmSync(join(dir, '.env')); // the user deletes it
+      const two = await runCli(['--sandbox=on', 'two'], { cwd: dir, env }); // bwrap puts an empty .env there
+      assert.equal(two.code, 0, two.stderr);
+      assert.equal(existsSync(join(dir, '.env')), false, 'the placeholder is gone with the run');
+      assert.equal((await runCli(['undo'], { cwd: dir, env })).code, 0);
+      assert.deepEqual(
+        readdirSync(dir)
+          .filter((f) => f !== '.nanocode.log')
+          .sort(),
+        ['a.txt'],
+      );
+    } finally {
+      await fake.close();
+    }
+  },
+);
+
+test('an empty file an earlier nanocode recorded at a placeholder path leaves the checkpoints once it is a placeholder', async () => {
+  const dir = tempProject();
+  writeFileSync(join(dir, 'a.txt'), 'a\n');
+  writeFileSync(join(dir, '.env'), ''); // what a sandboxed run of an earlier version recorded
+  const env = { ...process.env, XDG_STATE_HOME: tempProject('nanocode-state-') };
+  const files = async (store: CheckpointStore, placeholders: string[]) => {
+    const { tree } = await store.capture({ placeholders });
+    return storeGitOut(store.dir, 'ls-tree', '-r', '--name-only', tree).trim().split('\n');
+  };
+  assert.deepEqual(await files(await CheckpointStore.open(dir, env), []), ['.env', 'a.txt']);
+  // A later process: .env unchanged, now bwrap's placeholder.
+  const later = await CheckpointStore.open(dir, env);
+  assert.deepEqual(await files(later, [join(dir, '.env')]), ['a.txt']);
+  assert.deepEqual(await files(later, [join(dir, '.env')]), ['a.txt']);
+  writeFileSync(join(dir, '.env'), 'TOKEN=1\n'); // the user's own file at that path is recorded
+  assert.deepEqual(await files(later, [join(dir, '.env')]), ['.env', 'a.txt']);
 });
 
 test('a run of safe commands takes no checkpoint; --no-checkpoints takes none at all', async () => {

@@ -44,6 +44,8 @@ export interface CheckpointerOptions {
   /** The classifier's level of a command (user rules applied). */
   classify: (command: string) => Promise<{ level: string }>;
   warn: (message: string) => void;
+  /** The sandbox's placeholders in the project now (absolute paths): never recorded. */
+  placeholders?: () => Iterable<string>;
 }
 
 export interface Checkpointer {
@@ -68,6 +70,8 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       return undefined;
     }
   };
+  /** The files now, the sandbox's placeholders left out. */
+  const captureNow = (s: CheckpointStore) => s.capture({ placeholders: opts.placeholders?.() });
   const mayChangeFiles = async (calls: ToolCall[]): Promise<boolean> => {
     for (const call of calls) {
       if (FILE_TOOLS.has(call.name)) return true;
@@ -100,7 +104,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
       afterFirstRequest(() => {
         if (finished || off || lastTurn > 0 || ahead) return; // a checkpoint is being taken already
         if (!CheckpointStore.exists(opts.cwd, opts.env)) return;
-        ahead = attempt((s) => s.capture());
+        ahead = attempt(captureNow);
       });
       return {
         async before(turn, calls) {
@@ -108,7 +112,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
           lastTurn = turn;
           const capture = await take();
           const meta = { run, turn, kind: 'turn' as const, session };
-          const c = await attempt(async (s) => (capture ? s.record(capture, meta) : s.snapshot(meta)));
+          const c = await attempt(async (s) => s.record(capture ?? (await captureNow(s)), meta));
           if (!c) return undefined;
           taken++;
           for (const path of c.skipped.filter((p) => !noted.has(p))) {
@@ -124,7 +128,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
           ahead = (async () => {
             if (!(await mayChangeFiles(calls))) return previous;
             await previous; // one capture at a time; a newer one replaces it
-            return attempt((s) => s.capture());
+            return attempt(captureNow);
           })();
         },
         async finish() {
@@ -136,8 +140,7 @@ export function createCheckpointer(opts: CheckpointerOptions): Checkpointer {
           const capture = await take();
           const meta = { run, turn: 0, kind: 'end' as const, session };
           await attempt(async (s) => {
-            if (capture) s.record(capture, meta);
-            else await s.snapshot(meta);
+            s.record(capture ?? (await captureNow(s)), meta);
             await s.prune();
           });
           return taken;

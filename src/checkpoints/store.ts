@@ -4,7 +4,9 @@
 //
 // Contract:
 // - snapshot() records the project's files as they are: tracked and untracked, .gitignore respected,
-//   files above MAX_FILE_BYTES skipped (named in the checkpoint's `skipped`), the audit log left out.
+//   files above MAX_FILE_BYTES skipped (named in the checkpoint's `skipped`), the audit log left out,
+//   and so are the sandbox's placeholders a capture is told of (empty files bwrap made as mount points:
+//   recorded, an undo would make them when no sandbox runs).
 //   It is capture() then record(), which a caller may also call apart: capture while it waits for
 //   something, record once it knows what the capture is the checkpoint of.
 //   An unchanged tree costs one scan (git ls-files) and nothing more: the tree last written is reused
@@ -35,11 +37,12 @@ import {
   readFileSync,
   realpathSync,
   renameSync,
+  type Stats,
   statSync,
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { readJsonLines } from '../jsonl.ts';
 import { randomHex, sha256Hex } from '../lazy-crypto.ts';
 import { type Git, storeGit } from './git.ts';
@@ -81,6 +84,11 @@ export interface Checkpoint {
 
 export type CheckpointMeta = Pick<Checkpoint, 'run' | 'turn' | 'kind' | 'session'>;
 
+export interface CaptureOptions {
+  /** The sandbox's placeholders (absolute paths): left out while they are empty files. */
+  placeholders?: Iterable<string>;
+}
+
 /** The files at one moment, written to the store: what a checkpoint records. */
 export type Capture = Pick<Checkpoint, 'tree' | 'skipped' | 'modes'>;
 
@@ -98,6 +106,8 @@ export class CheckpointStore {
   readonly cwd: string;
   readonly dir: string;
   #git: Git;
+  /** Placeholders an earlier version recorded are out of the index (once a process; a new store has none). */
+  #placeholdersUntracked = false;
 
   private constructor(cwd: string, dir: string) {
     this.cwd = cwd;
@@ -125,6 +135,7 @@ export class CheckpointStore {
       writeFileSync(join(dir, 'project'), `${real}\n`);
       store.#writeExcludes([]);
       await store.#init();
+      store.#placeholdersUntracked = true;
     }
     return store;
   }
@@ -171,15 +182,16 @@ export class CheckpointStore {
   }
 
   /** Records the project as it is now. */
-  async snapshot(meta: CheckpointMeta): Promise<Checkpoint> {
-    return this.record(await this.capture(), meta);
+  async snapshot(meta: CheckpointMeta, opts: CaptureOptions = {}): Promise<Checkpoint> {
+    return this.record(await this.capture(opts), meta);
   }
 
   /**
    * The project's files as they are now, written to the store but not yet a checkpoint: record() makes
    * it one. A capture never recorded leaves only unreferenced objects, which prune drops.
    */
-  async capture(): Promise<Capture> {
+  async capture(opts: CaptureOptions = {}): Promise<Capture> {
+    const placeholders = this.#inProject(opts.placeholders ?? []);
     const previous = this.list();
     const stillBig = (previous.at(-1)?.skipped ?? []).filter((p) => this.#isBig(p));
     this.#writeExcludes(stillBig);
@@ -187,8 +199,16 @@ export class CheckpointStore {
     const modes: Record<string, number> = {};
     const big: string[] = [];
     const bigTracked: string[] = [];
+    const leftOut = new Set<string>();
+    const goneTracked: string[] = [];
     for (const { path, tracked } of changed) {
       const info = lstatOrUndefined(join(this.cwd, path));
+      // Absent at the scan, bwrap may make it before update-index runs: a placeholder is never added.
+      if (placeholders.has(path) && isPlaceholderLike(info)) {
+        leftOut.add(path);
+        if (tracked) goneTracked.push(path); // a file recorded before, gone since
+        continue;
+      }
       if (!info?.isFile()) continue;
       if (info.size > MAX_FILE_BYTES) {
         big.push(path);
@@ -200,6 +220,20 @@ export class CheckpointStore {
     }
     const skipped = [...stillBig, ...big];
     if (big.length > 0) this.#writeExcludes(skipped);
+    if (!this.#placeholdersUntracked && placeholders.size > 0) {
+      // Earlier nanocode recorded them; one unchanged since is not in the scan, and would stay recorded.
+      this.#placeholdersUntracked = true;
+      for (const path of placeholders) {
+        const info = lstatOrUndefined(join(this.cwd, path));
+        if (isPlaceholderLike(info) && !goneTracked.includes(path)) goneTracked.push(path);
+      }
+    }
+    if (goneTracked.length > 0) {
+      await this.#git(
+        ['update-index', '--force-remove', '-z', '--stdin'],
+        goneTracked.map((p) => `${p}\0`).join(''),
+      );
+    }
     if (bigTracked.length > 0) {
       await this.#git(
         ['rm', '--cached', '--quiet', '--pathspec-from-file=-', '--pathspec-file-nul'],
@@ -207,7 +241,9 @@ export class CheckpointStore {
       );
     }
     // Only the paths the scan found: no second walk of the tree. Directories (a nested repository) are left out.
-    const toAdd = changed.map((c) => c.path).filter((p) => !p.endsWith('/') && !big.includes(p));
+    const toAdd = changed
+      .map((c) => c.path)
+      .filter((p) => !p.endsWith('/') && !big.includes(p) && !leftOut.has(p));
     // Every blob over core.bigFileThreshold is streamed into one pack: 20 000 loose objects would take
     // 4 KB each on disk and a file apiece to create.
     if (toAdd.length > ADD_ALL_ABOVE)
@@ -218,9 +254,25 @@ export class CheckpointStore {
         toAdd.map((p) => `${p}\0`).join(''),
       );
     }
-    const tree =
-      (toAdd.length === 0 && bigTracked.length === 0 && this.#unwrittenTree()) || (await this.#writeTree());
+    const unchanged = toAdd.length === 0 && bigTracked.length === 0 && goneTracked.length === 0;
+    const tree = (unchanged && this.#unwrittenTree()) || (await this.#writeTree());
     return { tree, skipped, ...(Object.keys(modes).length > 0 ? { modes } : {}) };
+  }
+
+  /** `paths` (absolute) as paths relative to the project, as git names them; those outside it or gone dropped. */
+  #inProject(paths: Iterable<string>): Set<string> {
+    const out = new Set<string>();
+    for (const path of paths) {
+      try {
+        // The directory's real path: the placeholder itself may not be made yet.
+        const rel = relative(this.cwd, join(realpathSync(dirname(path)), basename(path)));
+        if (rel && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
+          out.add(rel.split(sep).join('/'));
+      } catch {
+        // Its directory is gone: nothing to leave out.
+      }
+    }
+    return out;
   }
 
   /** Makes a capture a checkpoint: its tree kept alive, its line appended to checkpoints.jsonl. */
@@ -389,6 +441,11 @@ export class CheckpointStore {
 function indexStamp(store: string): string | undefined {
   const s = statSync(join(store, 'index'), { bigint: true, throwIfNoEntry: false });
   return s && `${s.ino}:${s.size}:${s.mtimeNs}:${s.ctimeNs}`;
+}
+
+/** Nothing there yet, or an empty file: what bwrap makes (a non-empty file at that path is the user's). */
+function isPlaceholderLike(info: Stats | undefined): boolean {
+  return info === undefined || (info.isFile() && info.size === 0);
 }
 
 function lstatOrUndefined(path: string) {

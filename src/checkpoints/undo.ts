@@ -22,7 +22,8 @@ export interface UndoResult {
 /** Restores `cwd` to before the last run, or before its turn `turn`. */
 export async function undoLast(
   cwd: string,
-  opts: { turn?: number; env?: NodeJS.ProcessEnv } = {},
+  /** `placeholders`: the sandbox's, when one runs in this process (the REPL's): never recorded nor touched. */
+  opts: { turn?: number; env?: NodeJS.ProcessEnv; placeholders?: () => Iterable<string> } = {},
 ): Promise<UndoResult> {
   const env = opts.env ?? process.env;
   if (!existsSync(storeDirFor(cwd, env))) throw new UsageError(`no checkpoints for ${cwd}: nothing to undo`);
@@ -40,9 +41,9 @@ export async function undoLast(
     );
   }
   const run = `undo-${randomHex(3)}`;
-  const now = await store.snapshot({ run, turn: 0, kind: 'undo' });
+  const now = await store.snapshot({ run, turn: 0, kind: 'undo' }, { placeholders: opts.placeholders?.() });
   const { written, removed } = await store.restore(target.tree, now.tree);
-  await store.snapshot({ run, turn: 0, kind: 'end' });
+  await store.snapshot({ run, turn: 0, kind: 'end' }, { placeholders: opts.placeholders?.() });
   await store.prune();
   const where =
     target.kind === 'undo' ? 'before the last undo' : `before turn ${target.turn} of run ${target.run}`;

@@ -128,7 +128,8 @@ function slashCommands(setup: RunSetup): Record<string, SlashCommand> {
       run: async (arg) => {
         const turn = arg.trim() ? positiveInt('/undo', arg.trim()) : undefined;
         const { undoLast } = await import('../checkpoints/undo.ts');
-        return (await undoLast(setup.cwd, { turn, env: process.env })).message;
+        const placeholders = setup.safety.sandbox?.placeholders;
+        return (await undoLast(setup.cwd, { turn, env: process.env, placeholders })).message;
       },
     },
     cost: {

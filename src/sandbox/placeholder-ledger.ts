@@ -29,6 +29,8 @@ export interface PlaceholderLedger {
   readonly paths: ReadonlySet<string>;
   /** Notes paths this run's bwrap is about to create. */
   add(paths: readonly string[]): void;
+  /** The placeholders in the project now: this run's and those of the other runs' ledgers. Never throws. */
+  inProject(): Set<string>;
   /** This run's sandboxes have ended: removes the project's placeholders unless another run is alive. */
   settle(): void;
 }
@@ -103,6 +105,15 @@ export function openLedger(
       } catch {
         // The old record stands; the end of the run still removes these.
       }
+    },
+    inProject() {
+      const all = new Set(paths);
+      try {
+        for (const other of others()) for (const path of other.entry.paths) all.add(path);
+      } catch {
+        // No ledger directory: this run's only.
+      }
+      return all;
     },
     settle() {
       unsettledHere.delete(name);

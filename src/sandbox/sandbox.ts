@@ -53,6 +53,11 @@ export interface Sandbox {
   wrapCommand(argv: string[], opts?: { infoFd?: number }): string[];
   /** What a command's sandbox is made of now (the mounts): a command shell started under another must be replaced. */
   shellKey(): string;
+  /**
+   * The empty files and directories bwrap made in the project as mount points (for paths it hides or
+   * protects that did not exist): this run's and those other runs' ledgers name. Not the user's files.
+   */
+  placeholders(): Set<string>;
   wrapGit(argv: string[]): string[];
   /**
    * For a process about to start with `wrapCommand(argv, { infoFd: 3 })`: the file to give it as fd 3,
@@ -175,6 +180,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       ledger.register(); // what killed runs left is cleared before any plan
       return bwrapArgv(commandPlan()).prefix.join('\0');
     },
+    placeholders: () => ledger.inProject(),
     wrapGit(argv) {
       const plan = { project: s.project, network: false, isRoot, hide, readOnlyProject: true };
       return [...bwrapArgv(plan).prefix, ...argv];
