@@ -105,11 +105,23 @@ const storeGitOut = (store: string, ...args: string[]) =>
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
+/** The one checkpoint store under `state`, or undefined when there is none yet. */
+function storeUnder(state: string): string | undefined {
+  const root = join(state, 'nanocode', 'checkpoints');
+  const [first] = existsSync(root) ? readdirSync(root) : [];
+  return first && join(root, first);
+}
+
+/** The project's files but the audit log, sorted. */
+const projectFiles = (dir: string) =>
+  readdirSync(dir)
+    .filter((f) => f !== '.nanocode.log')
+    .sort();
+
 /** `path` in the tree the store under `state` wrote last (its index-tree note), or undefined. */
 function lastWritten(state: string, path: string): string | undefined {
-  const root = join(state, 'nanocode', 'checkpoints');
-  if (!existsSync(root)) return undefined;
-  const store = join(root, readdirSync(root)[0]!);
+  const store = storeUnder(state);
+  if (!store) return undefined;
   const note = join(store, 'index-tree');
   if (!existsSync(note)) return undefined;
   return storeGitOut(store, 'show', `${readFileSync(note, 'utf8').split(' ')[0]}:${path}`);
@@ -287,7 +299,6 @@ test('in a project with a store, the files are captured while the first request 
   const dir = tempProject(); // not a git repository
   const state = tempProject('nanocode-state-');
   writeFileSync(join(dir, 'a.txt'), 'a0\n');
-  const root = join(state, 'nanocode', 'checkpoints');
   const seen: (string | undefined)[] = [];
   /** Answers the first request once a.txt as `content` is in the store, or after 3 s; notes what it saw. */
   const firstAnswer = (content: string, then: Step) => async () => {
@@ -306,9 +317,9 @@ test('in a project with a store, the files are captured while the first request 
     const env = envFor(fake, state);
     const look = await runCli(['look'], { cwd: dir, env });
     assert.equal(look.code, 0, look.stderr);
-    assert.equal(existsSync(root), false, 'a run that changed nothing made no store');
+    assert.equal(storeUnder(state), undefined, 'a run that changed nothing made no store');
     assert.equal((await runCli(['write'], { cwd: dir, env })).code, 0);
-    const store = join(root, readdirSync(root)[0]!);
+    const store = storeUnder(state)!;
     assert.equal(storeGitOut(store, 'rev-parse', '--is-bare-repository').trim(), 'false');
     assert.equal(storeGitOut(store, 'fsck', '--no-dangling').trim(), '', 'a store git finds sound');
     writeFileSync(join(dir, 'a.txt'), 'user\n'); // the user's own edit between runs
@@ -340,8 +351,7 @@ test("a store's index held by another run's git (index.lock) is waited for, not 
   try {
     const env = envFor(fake, state);
     assert.equal((await runCli(['one'], { cwd: dir, env })).code, 0);
-    const root = join(state, 'nanocode', 'checkpoints');
-    const lock = join(root, readdirSync(root)[0]!, 'index.lock');
+    const lock = join(storeUnder(state)!, 'index.lock');
     writeFileSync(lock, ''); // another nanocode's git writing the index right now
     const release = setTimeout(() => rmSync(lock, { force: true }), 400);
     const two = await runCli(['--json', 'two'], { cwd: dir, env });
@@ -372,8 +382,7 @@ test(
       const env = envFor(fake, state);
       const run = await runCli(['--sandbox=on', 'change'], { cwd: dir, env });
       assert.equal(run.code, 0, run.stderr);
-      const root = join(state, 'nanocode', 'checkpoints');
-      const store = join(root, readdirSync(root)[0]!);
+      const store = storeUnder(state)!;
       const recorded = readFileSync(join(store, 'checkpoints.jsonl'), 'utf8')
         .trim()
         .split('\n')
@@ -383,12 +392,7 @@ test(
       assert.deepEqual([...new Set(recorded.filter(Boolean))].sort(), ['a.txt', 'b.txt']);
       const undo = await runCli(['undo'], { cwd: dir, env });
       assert.equal(undo.code, 0, undo.stderr);
-      assert.deepEqual(
-        readdirSync(dir)
-          .filter((f) => f !== '.nanocode.log')
-          .sort(),
-        ['a.txt'],
-      );
+      assert.deepEqual(projectFiles(dir), ['a.txt']);
       assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a0\n');
     } finally {
       await fake.close();
@@ -417,12 +421,7 @@ test(
       assert.equal(two.code, 0, two.stderr);
       assert.equal(existsSync(join(dir, '.env')), false, 'the placeholder is gone with the run');
       assert.equal((await runCli(['undo'], { cwd: dir, env })).code, 0);
-      assert.deepEqual(
-        readdirSync(dir)
-          .filter((f) => f !== '.nanocode.log')
-          .sort(),
-        ['a.txt'],
-      );
+      assert.deepEqual(projectFiles(dir), ['a.txt']);
     } finally {
       await fake.close();
     }
