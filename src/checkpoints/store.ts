@@ -61,6 +61,8 @@ export const MAX_PACKS = 4;
 const ALWAYS_EXCLUDED = ['/.nanocode.log'];
 /** In the store: the tree last written and the stamp of the index it was written from. */
 const INDEX_TREE = 'index-tree';
+/** In the store: its index holds no sandbox placeholder (a store of an earlier nanocode may, until its first cleanup). */
+const PLACEHOLDERS_OUT = 'placeholders-out';
 /** Highest-precedence attributes: no filters, no end-of-line or encoding conversions. */
 const ATTRIBUTES = '* -text -filter -ident -working-tree-encoding -diff -merge\n';
 
@@ -106,8 +108,6 @@ export class CheckpointStore {
   readonly cwd: string;
   readonly dir: string;
   #git: Git;
-  /** Placeholders an earlier version recorded are out of the index (once a process; a new store has none). */
-  #placeholdersUntracked = false;
 
   private constructor(cwd: string, dir: string) {
     this.cwd = cwd;
@@ -134,8 +134,8 @@ export class CheckpointStore {
       writeFileSync(join(dir, 'info', 'attributes'), ATTRIBUTES);
       writeFileSync(join(dir, 'project'), `${real}\n`);
       store.#writeExcludes([]);
+      writeFileSync(join(dir, PLACEHOLDERS_OUT), '');
       await store.#init();
-      store.#placeholdersUntracked = true;
     }
     return store;
   }
@@ -220,9 +220,9 @@ export class CheckpointStore {
     }
     const skipped = [...stillBig, ...big];
     if (big.length > 0) this.#writeExcludes(skipped);
-    if (!this.#placeholdersUntracked && placeholders.size > 0) {
-      // Earlier nanocode recorded them; one unchanged since is not in the scan, and would stay recorded.
-      this.#placeholdersUntracked = true;
+    const legacy = placeholders.size > 0 && !existsSync(join(this.dir, PLACEHOLDERS_OUT));
+    if (legacy) {
+      // A store an earlier nanocode recorded placeholders in: one unchanged since is not in the scan.
       for (const path of placeholders) {
         const info = lstatOrUndefined(join(this.cwd, path));
         if (isPlaceholderLike(info) && !goneTracked.includes(path)) goneTracked.push(path);
@@ -234,6 +234,7 @@ export class CheckpointStore {
         goneTracked.map((p) => `${p}\0`).join(''),
       );
     }
+    if (legacy) writeFileSync(join(this.dir, PLACEHOLDERS_OUT), '');
     if (bigTracked.length > 0) {
       await this.#git(
         ['rm', '--cached', '--quiet', '--pathspec-from-file=-', '--pathspec-file-nul'],
