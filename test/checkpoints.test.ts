@@ -401,6 +401,33 @@ test(
 );
 
 test(
+  "a first snapshot of many files (git add --all) leaves the sandbox's placeholders out too",
+  needsBwrap,
+  async () => {
+    const dir = tempProject();
+    const state = tempProject('nanocode-state-');
+    mkdirSync(join(dir, 'many'));
+    for (let i = 0; i < 600; i++) writeFileSync(join(dir, 'many', `f${i}.txt`), `${i}\n`);
+    const fake = await startFakeLLM([cmd('echo x > x.txt'), { text: 'done' }]);
+    try {
+      const run = await runCli(['--sandbox=on', 'change'], { cwd: dir, env: envFor(fake, state) });
+      assert.equal(run.code, 0, run.stderr);
+      const store = storeUnder(state)!;
+      for (const line of readFileSync(join(store, 'checkpoints.jsonl'), 'utf8').trim().split('\n')) {
+        const files = storeGitOut(store, 'ls-tree', '-r', '--name-only', JSON.parse(line).tree).split('\n');
+        assert.deepEqual(
+          files.filter((f) => f.startsWith('.')),
+          [],
+        );
+        assert.ok(files.length >= 600);
+      }
+    } finally {
+      await fake.close();
+    }
+  },
+);
+
+test(
   'a file recorded, then deleted, is not brought back by undo when a sandbox placeholder stands in its place',
   needsBwrap,
   async () => {

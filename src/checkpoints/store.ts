@@ -247,9 +247,13 @@ export class CheckpointStore {
       .filter((p) => !p.endsWith('/') && !big.includes(p) && !leftOut.has(p));
     // Every blob over core.bigFileThreshold is streamed into one pack: 20 000 loose objects would take
     // 4 KB each on disk and a file apiece to create.
-    if (toAdd.length > ADD_ALL_ABOVE)
-      await this.#git(['-c', 'core.bigFileThreshold=1', 'add', '--all', '--', '.']);
-    else if (toAdd.length > 0) {
+    if (toAdd.length > ADD_ALL_ABOVE) {
+      // Its own walk: the placeholders (any bwrap made since the scan too) are excluded by name.
+      for (const path of placeholders)
+        if (isPlaceholderLike(lstatOrUndefined(join(this.cwd, path)))) leftOut.add(path);
+      const exclude = [...leftOut].map((p) => `:(exclude,literal)${p}`);
+      await this.#git(['-c', 'core.bigFileThreshold=1', 'add', '--all', '--', '.', ...exclude]);
+    } else if (toAdd.length > 0) {
       await this.#git(
         ['update-index', '--add', '--remove', '-z', '--stdin'],
         toAdd.map((p) => `${p}\0`).join(''),
