@@ -382,6 +382,8 @@ test(
       const env = envFor(fake, state);
       const run = await runCli(['--sandbox=on', 'change'], { cwd: dir, env });
       assert.equal(run.code, 0, run.stderr);
+      // The model sees them too (ls, git status): the system prompt says whose they are.
+      assert.match(JSON.stringify(fake.requests[0]!.body), /empty \.env\* files are its placeholders/);
       const store = storeUnder(state)!;
       const recorded = readFileSync(join(store, 'checkpoints.jsonl'), 'utf8')
         .trim()

@@ -8,7 +8,7 @@ const READ_ONLY = /Read-only file system|EROFS/;
 /** The system prompt's line about the sandbox. */
 export function sandboxPromptLine(network: boolean): string {
   const net = network ? 'network allowed' : 'no network';
-  return `Sandbox: commands can write only the project and a private /tmp (${net}); .git (so no commit, staging or branch switch), .nanocode/ and .env* are read-only.`;
+  return `Sandbox: commands can write only the project and a private /tmp (${net}); .git (so no commit, staging or branch switch), .nanocode/ and .env* are read-only (empty .env* files are its placeholders, not the project's).`;
 }
 
 /** A note to append to a failed command's output, or undefined. */
