@@ -61,8 +61,6 @@ export const MAX_PACKS = 4;
 const ALWAYS_EXCLUDED = ['/.nanocode.log'];
 /** In the store: the tree last written and the stamp of the index it was written from. */
 const INDEX_TREE = 'index-tree';
-/** In the store: its index holds no sandbox placeholder (a store of an earlier nanocode may, until its first cleanup). */
-const PLACEHOLDERS_OUT = 'placeholders-out';
 /** Highest-precedence attributes: no filters, no end-of-line or encoding conversions. */
 const ATTRIBUTES = '* -text -filter -ident -working-tree-encoding -diff -merge\n';
 
@@ -108,6 +106,12 @@ export class CheckpointStore {
   readonly cwd: string;
   readonly dir: string;
   #git: Git;
+  /**
+   * The index may hold a placeholder's path unchanged since it was recorded (a file you deleted, where
+   * bwrap now puts an empty one; or what an earlier nanocode recorded): the scan does not list it.
+   * The first capture of a process that is told of placeholders removes them; a new store has none.
+   */
+  #placeholdersChecked = false;
 
   private constructor(cwd: string, dir: string) {
     this.cwd = cwd;
@@ -134,8 +138,8 @@ export class CheckpointStore {
       writeFileSync(join(dir, 'info', 'attributes'), ATTRIBUTES);
       writeFileSync(join(dir, 'project'), `${real}\n`);
       store.#writeExcludes([]);
-      writeFileSync(join(dir, PLACEHOLDERS_OUT), '');
       await store.#init();
+      store.#placeholdersChecked = true;
     }
     return store;
   }
@@ -220,9 +224,8 @@ export class CheckpointStore {
     }
     const skipped = [...stillBig, ...big];
     if (big.length > 0) this.#writeExcludes(skipped);
-    const legacy = placeholders.size > 0 && !existsSync(join(this.dir, PLACEHOLDERS_OUT));
-    if (legacy) {
-      // A store an earlier nanocode recorded placeholders in: one unchanged since is not in the scan.
+    if (!this.#placeholdersChecked && placeholders.size > 0) {
+      this.#placeholdersChecked = true;
       for (const path of placeholders) {
         const info = lstatOrUndefined(join(this.cwd, path));
         if (isPlaceholderLike(info) && !goneTracked.includes(path)) goneTracked.push(path);
@@ -234,7 +237,6 @@ export class CheckpointStore {
         goneTracked.map((p) => `${p}\0`).join(''),
       );
     }
-    if (legacy) writeFileSync(join(this.dir, PLACEHOLDERS_OUT), '');
     if (bigTracked.length > 0) {
       await this.#git(
         ['rm', '--cached', '--quiet', '--pathspec-from-file=-', '--pathspec-file-nul'],
