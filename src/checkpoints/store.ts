@@ -97,7 +97,7 @@ export function checkpointsRoot(env: NodeJS.ProcessEnv = process.env): string {
   return join(state ?? join(env.HOME || homedir(), '.local', 'state'), 'nanocode', 'checkpoints');
 }
 
-export function storeDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
+function storeDirFor(cwd: string, env: NodeJS.ProcessEnv = process.env): string {
   const real = realpathSync(cwd);
   return join(checkpointsRoot(env), sha256Hex(real).slice(0, 16));
 }
@@ -204,13 +204,13 @@ export class CheckpointStore {
     const big: string[] = [];
     const bigTracked: string[] = [];
     const leftOut = new Set<string>();
-    const goneTracked: string[] = [];
+    const goneTracked = new Set<string>();
     for (const { path, tracked } of changed) {
       const info = lstatOrUndefined(join(this.cwd, path));
       // Absent at the scan, bwrap may make it before update-index runs: a placeholder is never added.
       if (placeholders.has(path) && isPlaceholderLike(info)) {
         leftOut.add(path);
-        if (tracked) goneTracked.push(path); // a file recorded before, gone since
+        if (tracked) goneTracked.add(path); // a file recorded before, gone since
         continue;
       }
       if (!info?.isFile()) continue;
@@ -226,15 +226,12 @@ export class CheckpointStore {
     if (big.length > 0) this.#writeExcludes(skipped);
     if (!this.#placeholdersChecked && placeholders.size > 0) {
       this.#placeholdersChecked = true;
-      for (const path of placeholders) {
-        const info = lstatOrUndefined(join(this.cwd, path));
-        if (isPlaceholderLike(info) && !goneTracked.includes(path)) goneTracked.push(path);
-      }
+      for (const path of this.#standing(placeholders)) goneTracked.add(path);
     }
-    if (goneTracked.length > 0) {
+    if (goneTracked.size > 0) {
       await this.#git(
         ['update-index', '--force-remove', '-z', '--stdin'],
-        goneTracked.map((p) => `${p}\0`).join(''),
+        [...goneTracked].map((p) => `${p}\0`).join(''),
       );
     }
     if (bigTracked.length > 0) {
@@ -251,8 +248,7 @@ export class CheckpointStore {
     // 4 KB each on disk and a file apiece to create.
     if (toAdd.length > ADD_ALL_ABOVE) {
       // Its own walk: the placeholders (any bwrap made since the scan too) are excluded by name.
-      for (const path of placeholders)
-        if (isPlaceholderLike(lstatOrUndefined(join(this.cwd, path)))) leftOut.add(path);
+      for (const path of this.#standing(placeholders)) leftOut.add(path);
       const exclude = [...leftOut].map((p) => `:(exclude,literal)${p}`);
       await this.#git(['-c', 'core.bigFileThreshold=1', 'add', '--all', '--', '.', ...exclude]);
     } else if (toAdd.length > 0) {
@@ -261,9 +257,14 @@ export class CheckpointStore {
         toAdd.map((p) => `${p}\0`).join(''),
       );
     }
-    const unchanged = toAdd.length === 0 && bigTracked.length === 0 && goneTracked.length === 0;
+    const unchanged = toAdd.length === 0 && bigTracked.length === 0 && goneTracked.size === 0;
     const tree = (unchanged && this.#unwrittenTree()) || (await this.#writeTree());
     return { tree, skipped, ...(Object.keys(modes).length > 0 ? { modes } : {}) };
+  }
+
+  /** Of the placeholders (project-relative), those that are absent or an empty file now. */
+  #standing(placeholders: Iterable<string>): string[] {
+    return [...placeholders].filter((path) => isPlaceholderLike(lstatOrUndefined(join(this.cwd, path))));
   }
 
   /** `paths` (absolute) as paths relative to the project, as git names them; those outside it or gone dropped. */

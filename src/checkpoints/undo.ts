@@ -5,10 +5,9 @@
 //   checkpoint first, as a run of its own, so the next undo takes the undo back.
 // - A project without checkpoints, or a turn without one, is a UsageError naming what exists.
 
-import { existsSync } from 'node:fs';
 import { UsageError } from '../args.ts';
 import { randomHex } from '../lazy-crypto.ts';
-import { type Checkpoint, CheckpointStore, storeDirFor } from './store.ts';
+import { type Checkpoint, CheckpointStore } from './store.ts';
 
 export interface UndoResult {
   /** The checkpoint restored. */
@@ -26,7 +25,7 @@ export async function undoLast(
   opts: { turn?: number; env?: NodeJS.ProcessEnv; placeholders?: () => Iterable<string> } = {},
 ): Promise<UndoResult> {
   const env = opts.env ?? process.env;
-  if (!existsSync(storeDirFor(cwd, env))) throw new UsageError(`no checkpoints for ${cwd}: nothing to undo`);
+  if (!CheckpointStore.exists(cwd, env)) throw new UsageError(`no checkpoints for ${cwd}: nothing to undo`);
   const store = await CheckpointStore.open(cwd, env);
   const all = store.list();
   const last = all.findLast((c) => c.kind !== 'end');
@@ -68,7 +67,7 @@ export async function listCheckpoints(
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
 ): Promise<CheckpointRow[]> {
-  if (!existsSync(storeDirFor(cwd, env))) return [];
+  if (!CheckpointStore.exists(cwd, env)) return [];
   const store = await CheckpointStore.open(cwd, env);
   const all = store.list();
   const rows: CheckpointRow[] = [];
