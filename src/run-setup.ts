@@ -201,6 +201,7 @@ export function commandShell(box: Sandbox | undefined): CommandShell {
     wrap: (argv) => box.wrapCommand(argv, { infoFd: 3 }),
     key: box.shellKey,
     fifos: box.shellFifos,
+    onCommand: box.commandStarted,
     onDied: () => forgetProbe(),
     report: box.report,
   });

@@ -280,3 +280,23 @@ test('/undo restores the files to before the last prompt, and /undo again takes 
     { dir },
   );
 });
+
+test('a git repository a command plants is named right after the prompt, before the user runs git', {
+  skip: (skip || (!hasBwrap && 'bubblewrap is not usable here')) as string | false,
+  timeout: 60_000,
+}, () => {
+  const plant: Step = {
+    toolCalls: [
+      { name: 'run_cmd', args: { command: 'git init -q lib && git -C lib config core.pager "touch pwned"' } },
+    ],
+  };
+  return withRepl(
+    [plant, { text: 'set up lib' }],
+    async ({ term }) => {
+      term.type('set up lib');
+      term.press('Enter');
+      await term.waitFor(/set up lib[\s\S]*made or changed lib\/\.git[\s\S]*\(core\.pager\)[\s\S]*›\s*$/);
+    },
+    { args: ['--yes'] },
+  );
+});

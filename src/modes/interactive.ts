@@ -67,6 +67,8 @@ export async function runInteractive(
       images = undefined; // --image goes with the first prompt
       view.finish();
       stderr(runEndLines(conversation.choice.label, outcome, true));
+      // Before the user runs git again: the sandbox's own end says the same, later.
+      for (const line of setup.safety.sandbox?.strayRepoWarnings() ?? []) warn(line);
       if (opts.outputLastMessage !== undefined)
         writeLastMessage(opts.outputLastMessage, outcome.finalText, warn);
     },

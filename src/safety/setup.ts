@@ -78,7 +78,7 @@ export async function setupSafety(opts: SafetyOptions): Promise<Safety> {
     const check = await probeSandbox(opts.cwd);
     if (check.ok) {
       const network = mode.choice === 'network';
-      sandbox = createSandbox({ project: opts.cwd, home: opts.home, network });
+      sandbox = createSandbox({ project: opts.cwd, home: opts.home, network, warn: opts.warn });
     } else if (mode.explicit) {
       opts.warn(`sandbox unavailable (${check.reason}); continuing in --strict mode instead`);
       strict = true;

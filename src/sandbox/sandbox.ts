@@ -7,7 +7,10 @@
 // path appeared); `wrapGit` the same with the project read-only as well;
 // `dispose` (also run at process exit) removes the placeholders bwrap created for
 // protected paths that did not exist, the private temp, the shell's FIFO directory
-// and the cgroups. Nothing here throws once created.
+// and the cgroups, and once the sandbox has ended, warns of the git repositories that
+// commands made or changed below the project and that would run a program outside it
+// (src/sandbox/nested-repos.ts; `strayRepoWarnings` lets a REPL ask after each prompt).
+// Nothing here throws once created.
 // A placeholder is removed only once every sandbox started with a `report` has ended for certain (its
 // pid namespace empty: src/sandbox/namespace-end.ts): removed on the host while a process of the
 // sandbox still runs, a mount point is unmounted inside it, and that process could create the path.
@@ -32,6 +35,7 @@ import { sessionsDir } from '../sessions/store.ts';
 import { bwrapArgv } from './bwrap.ts';
 import { createPidsCgroup, maxProcesses, rlimitPrefix, signalGroup } from './limits.ts';
 import { endNamespace, parseBwrapInfo } from './namespace-end.ts';
+import { strayRepos } from './nested-repos.ts';
 import { openLedger } from './placeholder-ledger.ts';
 import { credentialPaths, insideDir } from './policy.ts';
 import { privateTempDir, sweepStaleTmps } from './private-temp.ts';
@@ -41,6 +45,8 @@ export interface SandboxSettings {
   home: string;
   /** Share the host network with commands. */
   network: boolean;
+  /** Where the end of the sandbox says what commands left that runs outside it. */
+  warn?: (message: string) => void;
 }
 
 export interface Sandbox {
@@ -64,6 +70,13 @@ export interface Sandbox {
    * and `started` to call with it. The placeholders stay until its sandbox has ended for certain.
    */
   report(): { fd: number; started: (child: ChildProcess) => void };
+  /** A command is about to run: the sandbox's end looks for the git repositories commands left. */
+  commandStarted(): void;
+  /**
+   * A line each for the git repositories commands made or changed below the project since the sandbox
+   * started whose config or hooks run a program, those reported before left out; none if no command ran.
+   */
+  strayRepoWarnings(): string[];
   dispose(): void;
 }
 
@@ -107,6 +120,7 @@ function sshHostKeys(): string[] {
 
 /** Call only after probeSandbox said ok. */
 export function createSandbox(s: SandboxSettings): Sandbox {
+  const createdAt = Date.now();
   const isRoot = process.getuid?.() === 0;
   // Off the path to the first request: listing a busy /tmp costs milliseconds.
   afterFirstRequest(sweepStaleTmps);
@@ -139,8 +153,26 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       })
       .every(Boolean);
 
+  let commandsRan = false;
+  const reported = new Set<string>();
+  const strayRepoWarnings = (): string[] => {
+    if (!commandsRan) return [];
+    const found = strayRepos(s.project, createdAt);
+    const lines = found.repos.map(strayRepoLine).filter((line) => !reported.has(line));
+    if (found.incomplete)
+      lines.push(`could not finish looking for git repositories commands made: ${found.incomplete}`);
+    for (const line of lines) reported.add(line);
+    return lines;
+  };
+
   const dispose = () => {
     if (allEnded()) ledger.settle();
+    // Nothing of the sandbox runs now (or it was stopped): what it left is final.
+    try {
+      for (const line of strayRepoWarnings()) s.warn?.(line);
+    } catch {
+      // stderr closed: nobody to tell.
+    }
     cgroup?.cleanup();
     // A sandbox not known to have ended may still be writing in them: a later run sweeps what is left.
     for (const dir of [privateTmp, shellFifos.host, reports]) {
@@ -196,10 +228,18 @@ export function createSandbox(s: SandboxSettings): Sandbox {
         },
       };
     },
+    commandStarted() {
+      commandsRan = true;
+    },
+    strayRepoWarnings,
     dispose,
   };
 }
 
+function strayRepoLine({ path, reasons }: { path: string; reasons: string[] }): string {
+  const where = dirname(path) === '.' ? 'the project' : dirname(path);
+  return `warning: a command made or changed ${path}, a git repository whose config or hooks run programs (${reasons.join(', ')}) when git runs in ${where}, outside the sandbox: check them before running git there, or remove ${path}`;
+}
 function readOr(file: string): string {
   try {
     return readFileSync(file, 'utf8');

@@ -39,6 +39,8 @@ export interface ShellLaunch {
   /** Start each command as a process of its own instead (src/shell/direct-job.ts). Default: outside
    * Linux, where what the shell's FIFOs rely on (a reader sees no end before a writer came) is untested. */
   direct?: boolean;
+  /** Told before each command starts (the sandbox then looks at what commands left, at its end). */
+  onCommand?: () => void;
   /** Told when a shell ends without having been asked to (it did not start, or was killed). */
   onDied?: (stderr: string) => void;
   /**
@@ -130,6 +132,7 @@ export class CommandShell {
       queueMicrotask(() => job.emit('error', new Error('the command line holds a NUL byte')));
       return job;
     }
+    this.#launch.onCommand?.();
     if (this.#direct) return startDirect(command, cwd, childEnv(env), this.#launch.wrap);
     const shell = this.#shellFor(env);
     const id = String(this.#next++);

@@ -1,0 +1,216 @@
+// Git repositories that sandboxed commands made or changed below the project, and what in them runs a
+// program. The sandbox keeps the project's `.git` and its submodules' read-only, but every other
+// directory of the project is writable, and no mount can stop a command from making `x/.git` there:
+// the program its config or hooks name runs outside the sandbox, as the user, when the user runs git
+// in `x` (or an editor that looks for repositories below the folder it opened does). The sandbox
+// cannot prevent that; it ends with a look, so the user hears of it before running git there.
+//
+// Contract: `strayRepos(project, sinceMs)` finds every `.git` below `project` (directory, file or
+// link; at any depth, ignored directories included; the project's own left out: it is read-only)
+// whose git directory, config, commondir or hooks changed (ctime) since `sinceMs`, and reports those
+// that would run a program: a config key outside the ones that only describe the repository (git
+// lists the keys itself, `git config --file … --list --name-only`, which runs nothing and follows no
+// include; an include is reported like any other key), or a hook that is not a `.sample`. What
+// `git init` and `git clone` write reports nothing. Synchronous (it runs in the exit handler),
+// bounded (the search stops after SEARCH_MS and says so) and never throws.
+
+import { spawnSync } from 'node:child_process';
+import { lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+export interface StrayRepo {
+  /** The `.git` entry, relative to the project. */
+  path: string;
+  /** What runs a program: `core.fsmonitor`, `hooks/pre-commit`, ... */
+  reasons: string[];
+}
+
+export interface StrayRepoSearch {
+  repos: StrayRepo[];
+  /** Why the search could not look at everything, if it could not. */
+  incomplete?: string;
+}
+
+const SEARCH_MS = 2000;
+/** Filesystems that keep coarse times, and a ctime read from a clock a tick behind. */
+const CLOCK_SLACK_MS = 1000;
+/** More changed repositories than this are reported by count (each costs a git process). */
+const MAX_INSPECTED = 20;
+
+/**
+ * Config keys that describe a repository and run nothing (lower case; `*` is any subsection). Any
+ * other key is reported: the keys that name programs are many (core.fsmonitor, core.pager,
+ * core.sshCommand, core.hooksPath, diff.*.textconv, filter.*.clean, credential.helper, ...) and grow
+ * with git, so the list says what is safe, not what is not.
+ */
+const DESCRIPTIVE = new Set([
+  'core.repositoryformatversion',
+  'core.filemode',
+  'core.bare',
+  'core.logallrefupdates',
+  'core.ignorecase',
+  'core.precomposeunicode',
+  'core.symlinks',
+  'core.autocrlf',
+  'core.eol',
+  'core.safecrlf',
+  'core.checkstat',
+  'core.trustctime',
+  'core.quotepath',
+  'core.sharedrepository',
+  'core.sparsecheckout',
+  'core.sparsecheckoutcone',
+  'core.untrackedcache',
+  'core.commitgraph',
+  'core.multipackindex',
+  'core.abbrev',
+  'extensions.objectformat',
+  'extensions.worktreeconfig',
+  'extensions.partialclone',
+  'extensions.refstorage',
+  'init.defaultbranch',
+  'user.name',
+  'user.email',
+  'gc.auto',
+  'pull.rebase',
+  'pull.ff',
+  'fetch.prune',
+  'push.default',
+  'index.version',
+  'remote.*.url',
+  'remote.*.pushurl',
+  'remote.*.fetch',
+  'remote.*.push',
+  'remote.*.tagopt',
+  'remote.*.prune',
+  'remote.*.mirror',
+  'remote.*.promisor',
+  'remote.*.partialclonefilter',
+  'branch.*.remote',
+  'branch.*.merge',
+  'branch.*.rebase',
+  'branch.*.pushremote',
+  'branch.*.description',
+  'submodule.*.url',
+  'submodule.*.active',
+  'lfs.repositoryformatversion',
+]);
+
+/** `section.key`, or `section.*.key` for a name with a subsection (which may itself hold dots). */
+function pattern(name: string): string {
+  const first = name.indexOf('.');
+  const last = name.lastIndexOf('.');
+  if (first === last) return name.toLowerCase();
+  return `${name.slice(0, first)}.*.${name.slice(last + 1)}`.toLowerCase();
+}
+
+export function strayRepos(project: string, sinceMs: number): StrayRepoSearch {
+  const found = findGitEntries(project);
+  const changed = found.entries.filter((entry) => changedSince(entry, sinceMs - CLOCK_SLACK_MS));
+  const repos: StrayRepo[] = [];
+  for (const entry of changed.slice(0, MAX_INSPECTED)) {
+    const reasons = programsIn(entry);
+    if (reasons.length > 0) repos.push({ path: relative(project, entry), reasons });
+  }
+  const skipped = changed.length - MAX_INSPECTED;
+  const incomplete =
+    found.incomplete ?? (skipped > 0 ? `${skipped} more changed repositories not looked into` : undefined);
+  return incomplete ? { repos, incomplete } : { repos };
+}
+
+/** Every `.git` below the project but its own, not descending into any. */
+function findGitEntries(project: string): { entries: string[]; incomplete?: string } {
+  const own = join(project, '.git');
+  const args = [project, '-path', own, '-prune', '-o', '-name', '.git', '-prune', '-print0'];
+  const run = spawnSync('find', args, {
+    encoding: 'utf8',
+    timeout: SEARCH_MS,
+    maxBuffer: 16 << 20,
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const entries = (run.stdout ?? '').split('\0').filter(Boolean);
+  if (run.error && (run.error as NodeJS.ErrnoException).code === 'ENOENT')
+    return { entries, incomplete: 'find is missing' };
+  if (run.error || run.signal) return { entries, incomplete: `the search took over ${SEARCH_MS / 1000} s` };
+  return { entries }; // exit 1 is an unreadable directory: nothing a command made can be in it unseen by us either
+}
+
+/** The git directory a `.git` entry stands for: itself, the directory a link leads to, or a `.git` file's gitdir. */
+function gitDirOf(entry: string): string | undefined {
+  try {
+    const info = statSync(entry);
+    if (info.isDirectory()) return entry;
+    if (!info.isFile()) return undefined;
+    const named = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(entry, 'utf8').slice(0, 4096))?.[1];
+    return named === undefined ? undefined : resolve(dirname(entry), named);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The directories git reads config and hooks from for this entry: its git directory and any commondir. */
+function gitDirsOf(entry: string): string[] {
+  const dir = gitDirOf(entry);
+  if (!dir) return [];
+  try {
+    const common = readFileSync(join(dir, 'commondir'), 'utf8').trim();
+    if (common) return [dir, resolve(dir, common)];
+  } catch {
+    // No commondir: the usual case.
+  }
+  return [dir];
+}
+
+function ctimeMs(path: string): number | undefined {
+  try {
+    return lstatSync(path).ctimeMs;
+  } catch {
+    return undefined;
+  }
+}
+
+function hookNames(dir: string): string[] {
+  try {
+    return readdirSync(join(dir, 'hooks'));
+  } catch {
+    return [];
+  }
+}
+
+/** Whether the entry, or what git reads through it, changed at or after `since`. */
+function changedSince(entry: string, since: number): boolean {
+  const paths = [entry];
+  for (const dir of gitDirsOf(entry)) {
+    paths.push(dir, join(dir, 'config'), join(dir, 'config.worktree'), join(dir, 'commondir'));
+    paths.push(join(dir, 'hooks'), ...hookNames(dir).map((name) => join(dir, 'hooks', name)));
+  }
+  return paths.some((path) => (ctimeMs(path) ?? -Infinity) >= since);
+}
+
+/** What in the repository runs a program when git runs there. */
+function programsIn(entry: string): string[] {
+  const reasons: string[] = [];
+  for (const dir of gitDirsOf(entry)) {
+    for (const file of ['config', 'config.worktree']) {
+      for (const key of configKeys(join(dir, file))) {
+        if (!DESCRIPTIVE.has(pattern(key)) && !reasons.includes(key)) reasons.push(key);
+      }
+    }
+    for (const name of hookNames(dir)) if (!name.endsWith('.sample')) reasons.push(`hooks/${name}`);
+  }
+  return reasons;
+}
+
+/** The keys a config file sets, as git reads them; none when it has none, or git cannot read it. */
+function configKeys(file: string): string[] {
+  if (ctimeMs(file) === undefined) return [];
+  const run = spawnSync('git', ['config', '--file', file, '--list', '--name-only', '-z'], {
+    cwd: '/', // no repository around to read
+    encoding: 'utf8',
+    timeout: SEARCH_MS,
+    stdio: ['ignore', 'pipe', 'ignore'],
+    env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_DIR: undefined },
+  });
+  if (run.status !== 0) return [];
+  return (run.stdout ?? '').split('\0').filter(Boolean);
+}
