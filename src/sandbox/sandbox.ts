@@ -7,9 +7,10 @@
 // path appeared); `wrapGit` the same with the project read-only as well;
 // `dispose` (also run at process exit) removes the placeholders bwrap created for
 // protected paths that did not exist, the private temp, the shell's FIFO directory
-// and the cgroups, and once the sandbox has ended, warns of the git repositories that
-// commands made or changed below the project and that would run a program outside it
-// (src/sandbox/nested-repos.ts; `strayRepoWarnings` lets a REPL ask after each prompt).
+// and the cgroups, and once the sandbox has ended, warns of what commands left that git
+// would run outside it: git repositories made or changed below the project
+// (src/sandbox/nested-repos.ts) and the project's hooks where they are its files
+// (src/sandbox/project-hooks.ts); `leftBehind` lets a REPL ask after each prompt.
 // Nothing here throws once created.
 // A placeholder is removed only once every sandbox started with a `report` has ended for certain (its
 // pid namespace empty: src/sandbox/namespace-end.ts): removed on the host while a process of the
@@ -39,6 +40,7 @@ import { strayRepos } from './nested-repos.ts';
 import { openLedger } from './placeholder-ledger.ts';
 import { credentialPaths, insideDir } from './policy.ts';
 import { privateTempDir, sweepStaleTmps } from './private-temp.ts';
+import { changedHooks, type HooksSnapshot, snapshotHooks } from './project-hooks.ts';
 
 export interface SandboxSettings {
   project: string;
@@ -73,10 +75,12 @@ export interface Sandbox {
   /** A command is about to run: the sandbox's end looks for the git repositories commands left. */
   commandStarted(): void;
   /**
-   * A line each for the git repositories commands made or changed below the project since the sandbox
-   * started whose config or hooks run a program, those reported before left out; none if no command ran.
+   * A line each for what commands left that git would run outside the sandbox, those reported before
+   * left out; none if no command ran: the git repositories they made or changed below the project
+   * whose config or hooks run a program, and the project's hooks they added or changed where
+   * core.hooksPath keeps them among the project's files.
    */
-  strayRepoWarnings(): string[];
+  leftBehind(): string[];
   dispose(): void;
 }
 
@@ -154,22 +158,27 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       .every(Boolean);
 
   let commandsRan = false;
+  /** The project's hooks before the first command, when git keeps them among the project's files. */
+  let hooks: HooksSnapshot | undefined;
   const reported = new Set<string>();
-  const strayRepoWarnings = (): string[] => {
+  const leftBehind = (): string[] => {
     if (!commandsRan) return [];
     const found = strayRepos(s.project, createdAt);
-    const lines = found.repos.map(strayRepoLine).filter((line) => !reported.has(line));
+    const lines = found.repos.map(strayRepoLine);
+    const changed = hooks ? changedHooks(hooks) : [];
+    if (changed.length > 0) lines.push(hookLine(changed));
     if (found.incomplete)
       lines.push(`could not finish looking for git repositories commands made: ${found.incomplete}`);
-    for (const line of lines) reported.add(line);
-    return lines;
+    const fresh = lines.filter((line) => !reported.has(line));
+    for (const line of fresh) reported.add(line);
+    return fresh;
   };
 
   const dispose = () => {
     if (allEnded()) ledger.settle();
     // Nothing of the sandbox runs now (or it was stopped): what it left is final.
     try {
-      for (const line of strayRepoWarnings()) s.warn?.(line);
+      for (const line of leftBehind()) s.warn?.(line);
     } catch {
       // stderr closed: nobody to tell.
     }
@@ -229,9 +238,10 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       };
     },
     commandStarted() {
+      if (!commandsRan) hooks = snapshotHooks(s.project);
       commandsRan = true;
     },
-    strayRepoWarnings,
+    leftBehind,
     dispose,
   };
 }
@@ -240,6 +250,10 @@ function strayRepoLine({ path, reasons }: { path: string; reasons: string[] }): 
   const where = dirname(path) === '.' ? 'the project' : dirname(path);
   return `warning: a command made or changed ${path}, a git repository whose config or hooks run programs (${reasons.join(', ')}) when git runs in ${where}, outside the sandbox: check them before running git there, or remove ${path}`;
 }
+function hookLine(paths: string[]): string {
+  return `warning: a command added or changed ${paths.join(', ')}: hooks git runs (core.hooksPath) on a commit or checkout in the project, outside the sandbox: check them before running git there`;
+}
+
 function readOr(file: string): string {
   try {
     return readFileSync(file, 'utf8');

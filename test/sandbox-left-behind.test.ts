@@ -1,7 +1,8 @@
-// Git repositories a sandboxed command makes below the project (src/sandbox/nested-repos.ts): the
-// sandbox cannot stop them, so the run's end names those whose config or hooks would run a program
-// when the user runs git there. Through the CLI, bubblewrap and the fake LLM; the payloads `touch` a
-// marker, which must never appear (nanocode's own look runs nothing).
+// What a sandboxed command leaves that git would run outside the sandbox, which the sandbox cannot
+// stop: git repositories made below the project (src/sandbox/nested-repos.ts) and the project's hooks
+// where core.hooksPath keeps them among its files (src/sandbox/project-hooks.ts). The run's end names
+// them. Through the CLI, bubblewrap and the fake LLM; the payloads `touch` a marker, which must never
+// appear (nanocode's own look runs nothing).
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
@@ -18,6 +19,8 @@ const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, 
 /** The lines of stderr that warn of a repository. */
 const warnings = (stderr: string) =>
   stderr.split('\n').filter((line) => line.includes('a command made or changed'));
+/** The lines of stderr that warn of the project's hooks. */
+const hookWarnings = (stderr: string) => stderr.split('\n').filter((line) => line.includes('hooks git runs'));
 
 test(
   'a git repository a command plants below the project is named at the end with what it would run; a plain git init is not',
@@ -107,5 +110,41 @@ test(
       assert.equal(run.code, 0, run.stderr);
       assert.deepEqual(warnings(run.stderr), [], run.stderr);
     }
+  },
+);
+
+test(
+  "hooks a command adds or changes where core.hooksPath keeps them in the project (husky's .husky/_) are named; rewritten as they were, not",
+  needsBwrap,
+  async () => {
+    const dir = tempProject();
+    git(dir, 'init', '-q');
+    git(dir, 'config', 'core.hooksPath', '.husky/_');
+    mkdirSync(join(dir, '.husky', '_'), { recursive: true });
+    writeFileSync(join(dir, '.husky', '_', '.gitignore'), '*\n'); // husky's: the directory never shows in git status
+    writeFileSync(join(dir, '.husky', '_', 'h'), '#!/bin/sh\n. "$(dirname "$0")/../$(basename "$0")"\n', {
+      mode: 0o755,
+    });
+    writeFileSync(join(dir, '.husky', '_', 'pre-commit'), '#!/bin/sh\n. "$(dirname "$0")/h"\n', {
+      mode: 0o755,
+    });
+    const reinstall = 'for f in .husky/_/*; do cp "$f" /tmp/x && cat /tmp/x > "$f"; done; echo reinstalled';
+    const quiet = await scriptedRun([cmd(reinstall)], { dir, args: ['--yes'] });
+    assert.equal(quiet.run.code, 0, quiet.run.stderr);
+    assert.match(quiet.outputs[0]!, /reinstalled/);
+    assert.deepEqual(hookWarnings(quiet.run.stderr), [], quiet.run.stderr);
+
+    const plant =
+      "echo 'touch pwned' >> .husky/_/h && printf '#!/bin/sh\\ntouch pwned\\n' > .husky/_/pre-push && chmod +x .husky/_/pre-push && git status --short";
+    const { run, outputs } = await scriptedRun([cmd(plant)], { dir, args: ['--yes'] });
+    assert.equal(run.code, 0, run.stderr);
+    assert.doesNotMatch(outputs[0]!, /husky/, 'git status does not show the hooks');
+    const lines = hookWarnings(run.stderr);
+    assert.equal(lines.length, 1, run.stderr);
+    assert.match(
+      lines[0]!,
+      /added or changed \.husky\/_\/h, \.husky\/_\/pre-push: hooks git runs \(core\.hooksPath\)/,
+    );
+    assert.ok(!existsSync(join(dir, 'pwned')));
   },
 );
