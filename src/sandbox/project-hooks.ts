@@ -12,8 +12,8 @@
 // relative to the project. Synchronous, never throws.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { insideDir } from './policy.ts';
 
 export interface HooksSnapshot {
@@ -27,6 +27,7 @@ const READ_BYTES = 4 << 20;
 
 /** The project's hooks as they are, or undefined when git keeps them in `.git` or outside the project. */
 export function snapshotHooks(project: string): HooksSnapshot | undefined {
+  if (!inRepository(project)) return undefined; // no git process for a directory no repository holds
   const run = spawnSync('git', ['rev-parse', '--git-path', 'hooks'], {
     cwd: project,
     encoding: 'utf8',
@@ -39,6 +40,24 @@ export function snapshotHooks(project: string): HooksSnapshot | undefined {
   const rel = insideDir(project, dir);
   if (rel === undefined || rel === '' || rel.split('/')[0] === '.git') return undefined;
   return { project, dir, files: hookFiles(dir) };
+}
+
+/**
+ * Whether git may find a repository for `dir`: a `.git` file, or a `.git` directory with a HEAD, in it
+ * or above it, or GIT_DIR set (an empty `.git` is the sandbox's placeholder in a project without one).
+ */
+function inRepository(dir: string): boolean {
+  if (process.env.GIT_DIR) return true;
+  for (let at = dir; ; at = dirname(at)) {
+    const git = join(at, '.git');
+    if (existsSync(join(git, 'HEAD'))) return true;
+    try {
+      if (statSync(git).isFile()) return true;
+    } catch {
+      // No .git here.
+    }
+    if (dirname(at) === at) return false;
+  }
 }
 
 /** The hooks added or changed since the snapshot (relative paths). */
