@@ -36,7 +36,6 @@ import {
   readdirSync,
   readFileSync,
   realpathSync,
-  renameSync,
   type Stats,
   statSync,
   writeFileSync,
@@ -45,6 +44,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
 import { readJsonLines } from '../jsonl.ts';
 import { randomHex, sha256Hex } from '../lazy-crypto.ts';
+import { replaceFileSync } from '../replace-file.ts';
 import { type Git, storeGit } from './git.ts';
 
 /** Files bigger than this are not recorded (a note says so). */
@@ -352,8 +352,7 @@ export class CheckpointStore {
     const keptTrees = new Set(kept.map((c) => c.tree));
     const dropped = [...new Set(all.map((c) => c.tree))].filter((t) => !keptTrees.has(t));
     const file = join(this.dir, 'checkpoints.jsonl');
-    writeFileSync(`${file}.tmp`, kept.map((c) => `${JSON.stringify(c)}\n`).join(''), { mode: 0o600 });
-    renameSync(`${file}.tmp`, file);
+    replaceFileSync(file, kept.map((c) => `${JSON.stringify(c)}\n`).join(''));
     if (dropped.length > 0) {
       await this.#git(
         ['update-ref', '--stdin'],
@@ -395,9 +394,10 @@ export class CheckpointStore {
   #keepTree(tree: string): void {
     const dir = join(this.dir, 'refs', 'nanocode', 'trees');
     mkdirSync(dir, { recursive: true });
-    const temp = join(dir, `${tree}.${randomHex(4)}.lock`);
-    writeFileSync(temp, `${tree}\n`);
-    renameSync(temp, join(dir, tree));
+    replaceFileSync(join(dir, tree), `${tree}\n`, {
+      mode: 0o644,
+      temp: join(dir, `${tree}.${randomHex(4)}.lock`),
+    });
   }
 
   /** Untracked (not ignored) and modified or deleted paths, relative to the store's index. */

@@ -5,9 +5,10 @@
 //
 // Contract: reading or writing the trust file never throws; a broken file trusts nothing.
 
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sha256Hex } from '../lazy-crypto.ts';
+import { replaceFileSync } from '../replace-file.ts';
 import { sessionsDir } from '../sessions/store.ts';
 
 export const trustFile = (env: NodeJS.ProcessEnv): string =>
@@ -35,9 +36,7 @@ export function rememberTrust(file: string, text: string, env: NodeJS.ProcessEnv
   try {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     const trust = { ...readTrust(env), [file]: hashOf(text) };
-    const tmp = `${path}.${process.pid}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(trust, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, path);
+    replaceFileSync(path, `${JSON.stringify(trust, null, 2)}\n`);
     return undefined;
   } catch (error) {
     return `could not remember the approval of ${file}: ${(error as Error).message}`;

@@ -18,7 +18,7 @@
 // - Fields the schema marks optional are omitted when unknown, never null (cost stays absent until a
 //   price is known).
 
-import { accessSync, constants, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { AgentEvent, RunStatus } from '../agent.ts';
 import { UsageError } from '../args.ts';
@@ -26,6 +26,7 @@ import type { Compaction } from '../context/types.ts';
 import type { ToolCall, Usage } from '../model.ts';
 import { pricerFor } from '../pricing.ts';
 import type { ModelChoice } from '../providers.ts';
+import { replaceFileSync } from '../replace-file.ts';
 import { toolDeclarations } from '../tools/index.ts';
 import type { ToolResult } from '../tools/types.ts';
 
@@ -449,18 +450,10 @@ function statOrUndefined(path: string) {
   }
 }
 
-/** Temp file beside the target, then rename: readers see the old file or the whole new one. */
+/** Readers see the old file or the whole new one; the temporary file is hidden beside it (the user's directory). */
 function writeAtomically(path: string, text: string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    writeFileSync(tmp, text, { mode: 0o644 });
-    renameSync(tmp, path);
-  } catch (error) {
-    try {
-      unlinkSync(tmp);
-    } catch {
-      // never created, or already renamed
-    }
-    throw error;
-  }
+  replaceFileSync(path, text, {
+    mode: 0o644,
+    temp: join(dirname(path), `.${basename(path)}.${process.pid}.tmp`),
+  });
 }

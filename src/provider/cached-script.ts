@@ -15,20 +15,12 @@
 // - Never throws for the cache: unreadable, unwritable or rejected, the bundle is compiled as before.
 
 import { isAscii } from 'node:buffer';
-import {
-  lstatSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { basename, dirname, isAbsolute, join } from 'node:path';
 import { Script } from 'node:vm';
+import { replaceFileSync } from '../replace-file.ts';
 import { applyV8Flags } from '../v8-flags.ts';
 import WRAPPER from './cached-script-wrapper.json' with { type: 'json' };
 
@@ -79,9 +71,7 @@ export function loadCachedScript(file: string, env: NodeJS.ProcessEnv = process.
   if (cacheFile && (!cachedData || script.cachedDataRejected)) {
     process.once('exit', () => {
       try {
-        const temp = `${cacheFile}.${process.pid}.tmp`;
-        writeFileSync(temp, script.createCachedData(), { mode: 0o600 });
-        renameSync(temp, cacheFile);
+        replaceFileSync(cacheFile, script.createCachedData());
         removeOtherCaches(dir, basename(file), cacheFile);
       } catch {
         // A full disk or a read-only home: the next start compiles again.

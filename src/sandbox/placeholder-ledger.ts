@@ -16,9 +16,10 @@
 // - Only empty files and directories inside the project are ever removed (`remove` checks emptiness).
 //   Never throws: a state directory that cannot be written leaves the run to remove only its own.
 
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomHex } from '../lazy-crypto.ts';
+import { replaceFileSync } from '../replace-file.ts';
 import { isAlive } from './limits.ts';
 import { insideDir } from './policy.ts';
 
@@ -55,9 +56,7 @@ export function openLedger(
   let usable = false;
 
   const write = () => {
-    const temp = join(dir, `${name}.tmp`);
-    writeFileSync(temp, JSON.stringify({ project, paths: [...paths] } satisfies Entry), { mode: 0o600 });
-    renameSync(temp, join(dir, name));
+    replaceFileSync(join(dir, name), JSON.stringify({ project, paths: [...paths] } satisfies Entry));
   };
   /** The other runs' ledgers of this project, and whether any of those runs is alive. */
   const others = () => {

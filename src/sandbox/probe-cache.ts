@@ -12,18 +12,11 @@
 // - A sandboxed command shell that dies without being asked to (src/shell/command-shell.ts) forgets
 //   the success: its commands failed with bwrap's own message, and the next run probes again.
 
-import {
-  accessSync,
-  constants,
-  readFileSync,
-  renameSync,
-  statSync,
-  unlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { accessSync, constants, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { release } from 'node:os';
 import { delimiter, isAbsolute, join } from 'node:path';
 import { ensureCodeCacheDir } from '../provider/cached-script.ts';
+import { replaceFileSync } from '../replace-file.ts';
 
 const FILE = 'sandbox-probe';
 const KEEP_MS = 24 * 3600 * 1000;
@@ -61,9 +54,7 @@ export function rememberProbe(key: string | undefined, env: NodeJS.ProcessEnv = 
   const path = probeFile(env);
   if (!key || !path) return;
   try {
-    const temp = `${path}.${process.pid}.tmp`;
-    writeFileSync(temp, `${Date.now()}\n${key}`, { mode: 0o600 });
-    renameSync(temp, path);
+    replaceFileSync(path, `${Date.now()}\n${key}`);
   } catch {
     // Not remembered: the next run probes.
   }

@@ -17,8 +17,6 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
-  writeFileSync,
   writeSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
@@ -27,6 +25,7 @@ import { UsageError } from '../args.ts';
 import { answerDanglingCalls } from '../context/messages.ts';
 import { readJsonLines } from '../jsonl.ts';
 import type { HistoryMessage, Usage } from '../model.ts';
+import { replaceFileSync } from '../replace-file.ts';
 
 export const SESSION_VERSION = 1;
 
@@ -176,9 +175,7 @@ function addResult(totals: LoadedSession['totals'], r: ResultLine): void {
 function rewrite(file: string, lines: string[]): void {
   try {
     copyFileSync(file, `${file}.damaged`);
-    const tmp = `${file}.tmp`;
-    writeFileSync(tmp, lines.map((l) => `${l}\n`).join(''), { mode: 0o600 });
-    renameSync(tmp, file);
+    replaceFileSync(file, lines.map((l) => `${l}\n`).join(''));
   } catch {
     // Resuming still works from memory; appending goes after the damaged line.
   }
