@@ -186,7 +186,7 @@ test('SIGTERM while the model hangs exits 130 promptly', () =>
   }));
 
 const root = process.getuid?.() === 0;
-test("a full disk under nanocode's state and cache: the run ends 0, says what it could not keep, and leaves no temporary file", {
+test("a full disk under nanocode's state and cache: the run ends 0, says what it could not keep, and leaves no temporary file or lock", {
   skip: !root && 'mounting a tmpfs needs root',
 }, async (t) => {
   const disk = tempProject('nanocode-full-');
@@ -225,9 +225,9 @@ test("a full disk under nanocode's state and cache: the run ends 0, says what it
           e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)],
         );
       assert.deepEqual(
-        walk(disk).filter((f) => /\.tmp$/.test(f)),
+        walk(disk).filter((f) => /\.(tmp|lock)$/.test(f)),
         [],
-        'no temporary file left behind',
+        'no temporary file or lock left behind',
       );
     });
   } finally {

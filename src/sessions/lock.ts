@@ -18,8 +18,14 @@ export function lockSession(dir: string, id: string): () => void {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
+      try {
+        writeSync(fd, `${process.pid}\n`);
+      } catch {
+        rmSync(file, { force: true }); // a full disk: an empty lock left would only look stale
+        return () => {};
+      } finally {
+        closeSync(fd);
+      }
       held.add(file);
       if (!exitHook) {
         exitHook = true;
