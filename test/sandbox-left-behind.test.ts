@@ -148,3 +148,26 @@ test(
     assert.ok(!existsSync(join(dir, 'pwned')));
   },
 );
+
+test('FIFOs where git files should be do not hang the look at the end', {
+  ...needsBwrap,
+  timeout: 30_000,
+}, async () => {
+  const dir = tempProject();
+  git(dir, 'init', '-q');
+  git(dir, 'config', 'core.hooksPath', 'hooks');
+  mkdirSync(join(dir, 'hooks'));
+  writeFileSync(join(dir, 'hooks', 'pre-commit'), '#!/bin/sh\n', { mode: 0o755 });
+  const plant = [
+    'mkdir -p fifo/.git/hooks && mkfifo fifo/.git/commondir fifo/.git/config fifo/.git/config.worktree fifo/.git/hooks/pre-push',
+    'mkdir fifo2 && mkfifo fifo2/.git',
+    'rm hooks/pre-commit && mkfifo hooks/pre-commit hooks/post-checkout',
+    'echo planted',
+  ].join(' && ');
+  const started = Date.now();
+  const { run, outputs } = await scriptedRun([cmd(plant)], { dir, args: ['--yes'] });
+  assert.equal(run.code, 0, run.stderr);
+  assert.match(outputs[0]!, /planted/);
+  assert.ok(Date.now() - started < 15_000, 'the run ended promptly');
+  assert.match(warnings(run.stderr).join('\n'), /made or changed fifo\/\.git, .*\(hooks\/pre-push\)/);
+});

@@ -12,12 +12,14 @@
 // lists the keys itself, `git config --file … --list --name-only`, which runs nothing and follows no
 // include; an include is reported like any other key), or a hook that is not a `.sample`. What
 // `git init` and `git clone` write reports nothing. Synchronous (it runs in the exit handler),
-// bounded (the search stops after SEARCH_MS and says so) and never throws. File times are the
+// bounded (search and inspection stop after SEARCH_MS in all and say so; a FIFO where a file should
+// be is never read) and never throws. File times are the
 // kernel's clock: on a network filesystem whose server's clock is behind, a change can be missed.
 
 import { spawnSync } from 'node:child_process';
-import { type Dirent, lstatSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { type Dirent, lstatSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { readHeadSync } from './read-head.ts';
 
 export interface StrayRepo {
   /** The `.git` entry, relative to the project. */
@@ -106,14 +108,18 @@ function pattern(name: string): string {
 }
 
 export function strayRepos(project: string, sinceMs: number): StrayRepoSearch {
-  const found = findGitEntries(project);
+  const deadline = Date.now() + SEARCH_MS;
+  const found = findGitEntries(project, deadline);
   const changed = found.entries.filter((entry) => changedSince(entry, sinceMs - CLOCK_SLACK_MS));
   const repos: StrayRepo[] = [];
+  let looked = 0;
   for (const entry of changed.slice(0, MAX_INSPECTED)) {
-    const reasons = programsIn(entry);
+    if (Date.now() > deadline) break;
+    looked++;
+    const reasons = programsIn(entry, deadline);
     if (reasons.length > 0) repos.push({ path: relative(project, entry), reasons });
   }
-  const skipped = changed.length - MAX_INSPECTED;
+  const skipped = changed.length - looked;
   const incomplete =
     found.incomplete ?? (skipped > 0 ? `${skipped} more changed repositories not looked into` : undefined);
   return incomplete ? { repos, incomplete } : { repos };
@@ -123,8 +129,7 @@ export function strayRepos(project: string, sinceMs: number): StrayRepoSearch {
  * Every `.git` below the project but its own, not descending into any, nor following links: a walk of
  * this process (a `find` would cost more to start than a small project's walk; 20 000 files take ~20 ms).
  */
-function findGitEntries(project: string): { entries: string[]; incomplete?: string } {
-  const deadline = Date.now() + SEARCH_MS;
+function findGitEntries(project: string, deadline: number): { entries: string[]; incomplete?: string } {
   const entries: string[] = [];
   const dirs = [project];
   for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
@@ -148,10 +153,8 @@ function findGitEntries(project: string): { entries: string[]; incomplete?: stri
 /** The git directory a `.git` entry stands for: itself, the directory a link leads to, or a `.git` file's gitdir. */
 function gitDirOf(entry: string): string | undefined {
   try {
-    const info = statSync(entry);
-    if (info.isDirectory()) return entry;
-    if (!info.isFile()) return undefined;
-    const named = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(entry, 'utf8').slice(0, 4096))?.[1];
+    if (statSync(entry).isDirectory()) return entry;
+    const named = /^gitdir:\s*(.+?)\s*$/m.exec(readHeadSync(entry, 4096) ?? '')?.[1];
     return named === undefined ? undefined : resolve(dirname(entry), named);
   } catch {
     return undefined;
@@ -162,13 +165,8 @@ function gitDirOf(entry: string): string | undefined {
 function gitDirsOf(entry: string): string[] {
   const dir = gitDirOf(entry);
   if (!dir) return [];
-  try {
-    const common = readFileSync(join(dir, 'commondir'), 'utf8').trim();
-    if (common) return [dir, resolve(dir, common)];
-  } catch {
-    // No commondir: the usual case.
-  }
-  return [dir];
+  const common = readHeadSync(join(dir, 'commondir'), 4096)?.trim(); // none: the usual case
+  return common ? [dir, resolve(dir, common)] : [dir];
 }
 
 function ctimeMs(path: string): number | undefined {
@@ -198,11 +196,11 @@ function changedSince(entry: string, since: number): boolean {
 }
 
 /** What in the repository runs a program when git runs there. */
-function programsIn(entry: string): string[] {
+function programsIn(entry: string, deadline: number): string[] {
   const reasons: string[] = [];
   for (const dir of gitDirsOf(entry)) {
     for (const file of ['config', 'config.worktree']) {
-      for (const key of configKeys(join(dir, file))) {
+      for (const key of configKeys(join(dir, file), deadline)) {
         if (!DESCRIPTIVE.has(pattern(key)) && !reasons.includes(key)) reasons.push(key);
       }
     }
@@ -211,13 +209,20 @@ function programsIn(entry: string): string[] {
   return reasons;
 }
 
-/** The keys a config file sets, as git reads them; none when it has none, or git cannot read it. */
-function configKeys(file: string): string[] {
-  if (ctimeMs(file) === undefined) return [];
+/**
+ * The keys a config file sets, as git reads them; none when it has none, or git cannot read it, or
+ * it is not a regular file (git would wait on a FIFO: the time limit stops it).
+ */
+function configKeys(file: string, deadline: number): string[] {
+  try {
+    if (!statSync(file).isFile()) return [];
+  } catch {
+    return [];
+  }
   const run = spawnSync('git', ['config', '--file', file, '--list', '--name-only', '-z'], {
     cwd: '/', // no repository around to read
     encoding: 'utf8',
-    timeout: SEARCH_MS,
+    timeout: Math.max(100, deadline - Date.now()),
     stdio: ['ignore', 'pipe', 'ignore'],
     env: { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_DIR: undefined },
   });

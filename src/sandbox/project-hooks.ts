@@ -12,9 +12,10 @@
 // relative to the project. Synchronous, never throws.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { insideDir } from './policy.ts';
+import { readHeadSync } from './read-head.ts';
 
 export interface HooksSnapshot {
   project: string;
@@ -84,8 +85,9 @@ function hookFiles(dir: string): Map<string, string> {
       const info = statSync(path);
       if (!info.isFile()) continue;
       budget -= info.size;
-      const content = budget < 0 ? `${info.size}:${info.ctimeMs}` : readFileSync(path, 'latin1');
-      files.set(name, `${info.mode}\n${content}`);
+      // Read without blocking: a FIFO swapped in after the stat is skipped, not waited on.
+      const content = budget < 0 ? `${info.size}:${info.ctimeMs}` : readHeadSync(path, info.size + 1);
+      if (content !== undefined) files.set(name, `${info.mode}\n${content}`);
     } catch {
       // Unreadable: git cannot run it either.
     }
