@@ -250,6 +250,7 @@ function strayRepoLine({ path, reasons }: { path: string; reasons: string[] }): 
   const where = dirname(path) === '.' ? 'the project' : dirname(path);
   return `warning: a command made or changed ${path}, a git repository whose config or hooks run programs (${reasons.join(', ')}) when git runs in ${where}, outside the sandbox: check them before running git there, or remove ${path}`;
 }
+
 function hookLine(paths: string[]): string {
   return `warning: a command added or changed ${paths.join(', ')}: hooks git runs (core.hooksPath) on a commit or checkout in the project, outside the sandbox: check them before running git there`;
 }
