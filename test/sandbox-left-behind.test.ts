@@ -14,6 +14,8 @@ import { tempProject } from './helpers/cli.ts';
 import { scriptedRun } from './helpers/scripted-run.ts';
 
 const cmd = (command: string): Step => ({ toolCalls: [{ name: 'run_cmd', args: { command } }] });
+/** What a commit and a clone from a local path need in a fresh environment. */
+const ID = '-c user.name=a -c user.email=a@b -c protocol.file.allow=always';
 const git = (dir: string, ...args: string[]) => execFileSync('git', ['-C', dir, ...args]);
 
 /** The lines of stderr that warn of a repository. */
@@ -30,6 +32,10 @@ test(
     const plant = [
       'git init -q sub && git -C sub config core.fsmonitor "touch pwned-fsmonitor"',
       'git init -q plain',
+      // A clone with its submodules writes submodule.* keys and, in the submodule's git directory, core.worktree.
+      `git init -q lib && git -C lib ${ID} commit -q --allow-empty -m m && git init -q app`,
+      `git -C app ${ID} submodule add -q "$PWD/lib" lib && git -C app ${ID} commit -q -m m`,
+      `git ${ID} clone -q --recurse-submodules app cloned`,
       "git init -q hooked && printf '#!/bin/sh\\ntouch pwned-hook\\n' > hooked/.git/hooks/post-checkout && chmod +x hooked/.git/hooks/post-checkout",
       // In an ignored directory, deep down: an editor or a user can still run git there.
       "printf 'build/\\n' > .gitignore && git init -q build/deep/x && git -C build/deep/x config diff.external 'touch pwned-diff'",
