@@ -100,6 +100,10 @@ const DESCRIPTIVE = new Set([
   'submodule.*.url',
   'submodule.*.active',
   'lfs.repositoryformatversion',
+  'lfs.*.access',
+  'lfs.*.locksverify',
+  'maintenance.auto',
+  'maintenance.strategy',
 ]);
 
 /** `section.key`, or `section.*.key` for a name with a subsection (which may itself hold dots). */
