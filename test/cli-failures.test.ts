@@ -2,7 +2,6 @@
 // broken streams, bad tool calls, floods, interrupts, a full disk under nanocode's own state.
 
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -15,6 +14,7 @@ import {
   signalWhenCommandStarts,
   tempProject,
 } from './helpers/cli.ts';
+import { needsMount, withSmallDisk } from './helpers/small-disk.ts';
 
 const chatEnv = (fake: FakeLLM, extra: Record<string, string> = {}) =>
   cleanEnv({
@@ -185,52 +185,43 @@ test('SIGTERM while the model hangs exits 130 promptly', () =>
     assert.equal(r.code, 130, r.stderr);
   }));
 
-const root = process.getuid?.() === 0;
-test("a full disk under nanocode's state and cache: the run ends 0, says what it could not keep, and leaves no temporary file or lock", {
-  skip: !root && 'mounting a tmpfs needs root',
-}, async (t) => {
-  const disk = tempProject('nanocode-full-');
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk]);
-  } catch {
-    t.skip('cannot mount a tmpfs here');
-    return;
-  }
-  try {
-    const home = join(disk, 'home');
-    mkdirSync(home);
-    try {
-      writeFileSync(join(disk, 'fill'), Buffer.alloc(2 << 20));
-    } catch {
-      // Full now.
-    }
-    const steps: Step[] = [
-      { toolCalls: [{ name: 'write_file', args: { path: 'b.txt', content: 'b\n' } }] },
-      { toolCalls: [{ name: 'run_cmd', args: { command: 'echo hi' } }] },
-      { text: 'done' },
-    ];
-    await withFake(steps, async (fake, dir) => {
-      const env = chatEnv(fake, {
-        HOME: home,
-        XDG_CACHE_HOME: join(home, 'cache'),
-        XDG_STATE_HOME: join(home, 'state'),
-      });
-      const r = await runCli(['--yes', 'go'], { cwd: dir, env });
-      assert.equal(r.code, 0, r.stderr);
-      assert.equal(readFileSync(join(dir, 'b.txt'), 'utf8'), 'b\n');
-      assert.match(r.stderr, /cannot write the session any more/);
-      assert.match(r.stderr, /checkpoints off for this run/);
-      const walk = (d: string): string[] =>
-        readdirSync(d, { withFileTypes: true }).flatMap((e) =>
-          e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)],
+test(
+  "a full disk under nanocode's state and cache: the run ends 0, says what it could not keep, and leaves no temporary file or lock",
+  needsMount,
+  (t) =>
+    withSmallDisk(t, async (disk) => {
+      const home = join(disk, 'home');
+      mkdirSync(home);
+      try {
+        writeFileSync(join(disk, 'fill'), Buffer.alloc(2 << 20));
+      } catch {
+        // Full now.
+      }
+      const steps: Step[] = [
+        { toolCalls: [{ name: 'write_file', args: { path: 'b.txt', content: 'b\n' } }] },
+        { toolCalls: [{ name: 'run_cmd', args: { command: 'echo hi' } }] },
+        { text: 'done' },
+      ];
+      await withFake(steps, async (fake, dir) => {
+        const env = chatEnv(fake, {
+          HOME: home,
+          XDG_CACHE_HOME: join(home, 'cache'),
+          XDG_STATE_HOME: join(home, 'state'),
+        });
+        const r = await runCli(['--yes', 'go'], { cwd: dir, env });
+        assert.equal(r.code, 0, r.stderr);
+        assert.equal(readFileSync(join(dir, 'b.txt'), 'utf8'), 'b\n');
+        assert.match(r.stderr, /cannot write the session any more/);
+        assert.match(r.stderr, /checkpoints off for this run/);
+        const walk = (d: string): string[] =>
+          readdirSync(d, { withFileTypes: true }).flatMap((e) =>
+            e.isDirectory() ? walk(join(d, e.name)) : [join(d, e.name)],
+          );
+        assert.deepEqual(
+          walk(disk).filter((f) => /\.(tmp|lock)$/.test(f)),
+          [],
+          'no temporary file or lock left behind',
         );
-      assert.deepEqual(
-        walk(disk).filter((f) => /\.(tmp|lock)$/.test(f)),
-        [],
-        'no temporary file or lock left behind',
-      );
-    });
-  } finally {
-    execFileSync('umount', [disk]);
-  }
-});
+      });
+    }),
+);

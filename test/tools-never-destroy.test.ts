@@ -4,15 +4,7 @@
 
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import {
-  chmodSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  statSync,
-  truncateSync,
-  writeFileSync,
-} from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 
@@ -21,6 +13,7 @@ import { writeFile } from '../src/tools/write-file.ts';
 import { startFakeLLM } from './fake-llm/server.ts';
 import { makeCtx } from './fixtures/tool-ctx.ts';
 import { cleanEnv, runCli, tempProject } from './helpers/cli.ts';
+import { needsMount, withSmallDisk } from './helpers/small-disk.ts';
 
 const ctx = makeCtx();
 after(() => ctx.cleanup());
@@ -68,20 +61,8 @@ test('edit_file /dev/zero and a FIFO are refused at once, read or written; nothi
   assert.ok(statSync(join(dir, 'pipe')).isFIFO(), 'the FIFO is still a FIFO');
 });
 
-const root = process.getuid?.() === 0;
-test('a full disk leaves the old file whole and says "disk full" (a real 1 MB tmpfs)', {
-  skip: !root && 'mounting a tmpfs needs root',
-}, async (t) => {
-  const dir = tempProject();
-  const disk = join(dir, 'disk');
-  mkdirSync(disk);
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=1m', 'tmpfs', disk]);
-  } catch {
-    t.skip('cannot mount a tmpfs here');
-    return;
-  }
-  try {
+test('a full disk leaves the old file whole and says "disk full" (a real 1 MB tmpfs)', needsMount, (t) =>
+  withSmallDisk(t, async (disk) => {
     writeFileSync(join(disk, 'keep.txt'), 'precious\n', { mode: 0o640 });
     chmodSync(join(disk, 'keep.txt'), 0o640);
     const big = 'x'.repeat(2 * 1024 * 1024);
@@ -98,10 +79,8 @@ test('a full disk leaves the old file whole and says "disk full" (a real 1 MB tm
       [],
       'no temporary file left behind',
     );
-  } finally {
-    execFileSync('umount', [disk]);
-  }
-});
+  }),
+);
 
 test('writes keep the mode of the file they replace', async () => {
   writeFileSync(join(ctx.cwd, 'run.sh'), 'echo 1\n');
