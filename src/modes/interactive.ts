@@ -68,7 +68,7 @@ export async function runInteractive(
       view.finish();
       stderr(runEndLines(conversation.choice.label, outcome, true));
       // Before the user runs git again: the sandbox's own end says the same, later.
-      for (const line of setup.safety.sandbox?.leftBehind() ?? []) warn(line);
+      for (const line of setup.safety.sandbox?.leftBehind({ afterCommandsOnly: true }) ?? []) warn(line);
       if (opts.outputLastMessage !== undefined)
         writeLastMessage(opts.outputLastMessage, outcome.finalText, warn);
     },

@@ -78,9 +78,10 @@ export interface Sandbox {
    * A line each for what commands left that git would run outside the sandbox, those reported before
    * left out; none if no command ran: the git repositories they made or changed below the project
    * whose config or hooks run a program, and the project's hooks they added or changed where
-   * core.hooksPath keeps them among the project's files.
+   * core.hooksPath keeps them among the project's files. `afterCommandsOnly`: none unless a command
+   * ran since the last look (a REPL's prompt without commands costs no walk of the project).
    */
-  leftBehind(): string[];
+  leftBehind(opts?: { afterCommandsOnly?: boolean }): string[];
   dispose(): void;
 }
 
@@ -158,11 +159,13 @@ export function createSandbox(s: SandboxSettings): Sandbox {
       .every(Boolean);
 
   let commandsRan = false;
+  let ranSinceLook = false;
   /** The project's hooks before the first command, when git keeps them among the project's files. */
   let hooks: HooksSnapshot | undefined;
   const reported = new Set<string>();
-  const leftBehind = (): string[] => {
-    if (!commandsRan) return [];
+  const leftBehind = (opts: { afterCommandsOnly?: boolean } = {}): string[] => {
+    if (!commandsRan || (opts.afterCommandsOnly && !ranSinceLook)) return [];
+    ranSinceLook = false;
     const found = strayRepos(s.project, createdAt);
     const lines = found.repos.map(strayRepoLine);
     const changed = hooks ? changedHooks(hooks) : [];
@@ -240,6 +243,7 @@ export function createSandbox(s: SandboxSettings): Sandbox {
     commandStarted() {
       if (!commandsRan) hooks = snapshotHooks(s.project);
       commandsRan = true;
+      ranSinceLook = true;
     },
     leftBehind,
     dispose,
