@@ -16,6 +16,7 @@ import {
   statSync,
   symlinkSync,
   truncateSync,
+  utimesSync,
   writeFileSync,
 } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -359,6 +360,35 @@ test("a store's index held by another run's git (index.lock) is waited for, not 
     assert.equal(two.code, 0, two.stderr);
     assert.doesNotMatch(two.stderr, /checkpoints off/);
     assert.equal(two.stdout.match(/"type":"checkpoint"/g)?.length, 1);
+    assert.equal((await runCli(['undo'], { cwd: dir, env })).code, 0);
+    assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a1\n');
+  } finally {
+    await fake.close();
+  }
+});
+
+test('an index.lock a killed git left in the store long ago is removed, not a reason to turn checkpoints off for good', async () => {
+  const dir = tempProject();
+  const state = tempProject('nanocode-state-');
+  writeFileSync(join(dir, 'a.txt'), 'a0\n');
+  const fake = await startFakeLLM([
+    write('a.txt', 'a1\n'),
+    { text: 'one' },
+    write('a.txt', 'a2\n'),
+    { text: 'two' },
+  ]);
+  try {
+    const env = envFor(fake, state);
+    assert.equal((await runCli(['one'], { cwd: dir, env })).code, 0);
+    const lock = join(storeUnder(state)!, 'index.lock');
+    writeFileSync(lock, '');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    utimesSync(lock, hourAgo, hourAgo); // a git killed mid-write an hour ago: nothing holds it now
+    const two = await runCli(['--json', 'two'], { cwd: dir, env });
+    assert.equal(two.code, 0, two.stderr);
+    assert.doesNotMatch(two.stderr, /checkpoints off/);
+    assert.equal(two.stdout.match(/"type":"checkpoint"/g)?.length, 1);
+    assert.ok(!existsSync(lock));
     assert.equal((await runCli(['undo'], { cwd: dir, env })).code, 0);
     assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a1\n');
   } finally {
