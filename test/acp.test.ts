@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { type FakeLLM, type RecordedRequest, type Step, startFakeLLM } from './fake-llm/server.ts';
 import { type AcpAgent, chunks, type PermissionAnswer, startAcp } from './helpers/acp.ts';
+import { needsBwrap } from './helpers/bwrap.ts';
 import { cleanEnv, tempProject } from './helpers/cli.ts';
 import { everythingServer } from './helpers/mcp.ts';
 
@@ -301,4 +302,24 @@ test('a content-filtered answer ends the prompt with the refusal stop reason', a
     });
     assert.equal(stopReason, 'refusal');
   });
+});
+
+test('a git repository a command plants is named to the editor after the prompt', needsBwrap, async () => {
+  await withAcp(
+    [cmd('git init -q lib && git -C lib config core.pager "touch pwned"'), { text: 'Set up lib.' }],
+    async (acp, { dir }) => {
+      await acp.agent.request('initialize', { protocolVersion: 1, clientCapabilities: {} });
+      const session = await acp.agent.request('session/new', { cwd: dir, mcpServers: [] });
+      await acp.agent.request('session/set_mode', { sessionId: session.sessionId, modeId: 'yes' });
+      const { stopReason } = await acp.agent.request('session/prompt', {
+        sessionId: session.sessionId,
+        prompt: [{ type: 'text', text: 'set up lib' }],
+      });
+      assert.equal(stopReason, 'end_turn');
+      assert.match(
+        chunks(acp.updates),
+        /^Set up lib\.\n\nnanocode: warning: a command made or changed lib\/\.git, .*\(core\.pager\)/,
+      );
+    },
+  );
 });

@@ -132,6 +132,12 @@ export class AcpSession {
       this.#controller = undefined;
       this.#pending = [];
     }
+    // What the prompt's commands left that git would run outside the sandbox: said where the user reads.
+    for (const line of this.#setup.safety.sandbox?.leftBehind({ afterCommandsOnly: true }) ?? [])
+      this.notify({
+        sessionUpdate: 'agent_message_chunk',
+        content: { type: 'text', text: `\n\nnanocode: ${line}` },
+      });
     if (outcome.status === 'done') return 'end_turn';
     if (outcome.status === 'limit') return 'max_turn_requests';
     if (outcome.status === 'interrupted') return 'cancelled';
