@@ -339,7 +339,11 @@ test('in a project with a store, the files are captured while the first request 
   }
 });
 
-test("a store's index held by another run's git (index.lock) is waited for, not a reason to turn checkpoints off", async () => {
+/**
+ * Two runs in one project, each writing a.txt; before the second, `lock` puts an index.lock in the store
+ * (and may return what undoes it). The second run must take its checkpoint, and undo go back to a1.
+ */
+async function secondRunFindsLock(lock: (path: string) => (() => void) | undefined) {
   const dir = tempProject();
   const state = tempProject('nanocode-state-');
   writeFileSync(join(dir, 'a.txt'), 'a0\n');
@@ -352,49 +356,35 @@ test("a store's index held by another run's git (index.lock) is waited for, not 
   try {
     const env = envFor(fake, state);
     assert.equal((await runCli(['one'], { cwd: dir, env })).code, 0);
-    const lock = join(storeUnder(state)!, 'index.lock');
-    writeFileSync(lock, ''); // another nanocode's git writing the index right now
-    const release = setTimeout(() => rmSync(lock, { force: true }), 400);
+    const path = join(storeUnder(state)!, 'index.lock');
+    writeFileSync(path, '');
+    const cleanup = lock(path);
     const two = await runCli(['--json', 'two'], { cwd: dir, env });
-    clearTimeout(release);
+    cleanup?.();
     assert.equal(two.code, 0, two.stderr);
     assert.doesNotMatch(two.stderr, /checkpoints off/);
     assert.equal(two.stdout.match(/"type":"checkpoint"/g)?.length, 1);
+    assert.ok(!existsSync(path));
     assert.equal((await runCli(['undo'], { cwd: dir, env })).code, 0);
     assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a1\n');
   } finally {
     await fake.close();
   }
-});
+}
 
-test('an index.lock a killed git left in the store long ago is removed, not a reason to turn checkpoints off for good', async () => {
-  const dir = tempProject();
-  const state = tempProject('nanocode-state-');
-  writeFileSync(join(dir, 'a.txt'), 'a0\n');
-  const fake = await startFakeLLM([
-    write('a.txt', 'a1\n'),
-    { text: 'one' },
-    write('a.txt', 'a2\n'),
-    { text: 'two' },
-  ]);
-  try {
-    const env = envFor(fake, state);
-    assert.equal((await runCli(['one'], { cwd: dir, env })).code, 0);
-    const lock = join(storeUnder(state)!, 'index.lock');
-    writeFileSync(lock, '');
+test("a store's index held by another run's git (index.lock) is waited for, not a reason to turn checkpoints off", () =>
+  secondRunFindsLock((path) => {
+    // Another nanocode's git writing the index right now, done 400 ms later.
+    const release = setTimeout(() => rmSync(path, { force: true }), 400);
+    return () => clearTimeout(release);
+  }));
+
+test('an index.lock a killed git left in the store long ago is removed, not a reason to turn checkpoints off for good', () =>
+  secondRunFindsLock((path) => {
     const hourAgo = new Date(Date.now() - 3600_000);
-    utimesSync(lock, hourAgo, hourAgo); // a git killed mid-write an hour ago: nothing holds it now
-    const two = await runCli(['--json', 'two'], { cwd: dir, env });
-    assert.equal(two.code, 0, two.stderr);
-    assert.doesNotMatch(two.stderr, /checkpoints off/);
-    assert.equal(two.stdout.match(/"type":"checkpoint"/g)?.length, 1);
-    assert.ok(!existsSync(lock));
-    assert.equal((await runCli(['undo'], { cwd: dir, env })).code, 0);
-    assert.equal(readFileSync(join(dir, 'a.txt'), 'utf8'), 'a1\n');
-  } finally {
-    await fake.close();
-  }
-});
+    utimesSync(path, hourAgo, hourAgo); // a git killed mid-write an hour ago: nothing holds it now
+    return undefined;
+  }));
 
 test(
   "the sandbox's placeholders (the empty .env files it hides credentials behind) are not recorded, so undo never makes them",
