@@ -113,6 +113,14 @@ function storeUnder(state: string): string | undefined {
   return first && join(root, first);
 }
 
+/** The files of each checkpoint the store lists, oldest first. */
+function recordedFiles(store: string): string[][] {
+  return readFileSync(join(store, 'checkpoints.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => storeGitOut(store, 'ls-tree', '-r', '--name-only', JSON.parse(line).tree).split('\n'));
+}
+
 /** The project's files but the audit log, sorted. */
 const projectFiles = (dir: string) =>
   readdirSync(dir)
@@ -405,12 +413,7 @@ test(
       // The model sees them too (ls, git status): the system prompt says whose they are.
       assert.match(JSON.stringify(fake.requests[0]!.body), /empty \.env\* files are its placeholders/);
       const store = storeUnder(state)!;
-      const recorded = readFileSync(join(store, 'checkpoints.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .flatMap((line) =>
-          storeGitOut(store, 'ls-tree', '-r', '--name-only', JSON.parse(line).tree).split('\n'),
-        );
+      const recorded = recordedFiles(store).flat();
       assert.deepEqual([...new Set(recorded.filter(Boolean))].sort(), ['a.txt', 'b.txt']);
       const undo = await runCli(['undo'], { cwd: dir, env });
       assert.equal(undo.code, 0, undo.stderr);
@@ -435,8 +438,7 @@ test(
       const run = await runCli(['--sandbox=on', 'change'], { cwd: dir, env: envFor(fake, state) });
       assert.equal(run.code, 0, run.stderr);
       const store = storeUnder(state)!;
-      for (const line of readFileSync(join(store, 'checkpoints.jsonl'), 'utf8').trim().split('\n')) {
-        const files = storeGitOut(store, 'ls-tree', '-r', '--name-only', JSON.parse(line).tree).split('\n');
+      for (const files of recordedFiles(store)) {
         assert.deepEqual(
           files.filter((f) => f.startsWith('.')),
           [],
