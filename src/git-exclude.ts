@@ -16,6 +16,7 @@ import {
   writeSync,
 } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { commonDirOf, gitdirNamed } from './git-dir.ts';
 import { pathExists } from './path-exists.ts';
 
 export function excludeFromGit(cwd: string, name: string): void {
@@ -67,11 +68,9 @@ function findGitDir(cwd: string): string | undefined {
         continue;
       }
       if (!stat.isFile()) return undefined;
-      const named = /^gitdir:\s*(.+)$/m.exec(readFileSync(dotGit, 'utf8').slice(0, 4096))?.[1]?.trim();
-      if (!named) return undefined;
-      const gitDir = resolve(dir, named);
-      const common = join(gitDir, 'commondir');
-      const target = pathExists(common) ? resolve(gitDir, readFileSync(common, 'utf8').trim()) : gitDir;
+      const gitDir = gitdirNamed(dotGit);
+      if (!gitDir) return undefined;
+      const target = commonDirOf(gitDir) ?? gitDir;
       // Only a real git directory (it has HEAD) is written to.
       return pathExists(join(target, 'HEAD')) ? realpathSync(target) : undefined;
     }

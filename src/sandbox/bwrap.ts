@@ -13,6 +13,7 @@
 //   namespaces (network shared only when asked), all capabilities dropped.
 import { type Dirent, existsSync, lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { gitdirNamed } from '../git-dir.ts';
 import { insideDir, isEnvFile } from './policy.ts';
 
 export interface BwrapPlan {
@@ -124,12 +125,11 @@ function protectProject(p: string, argv: string[], placeholders: string[], known
 function gitdirInside(p: string, git: string): string | undefined {
   try {
     if (!lstatSync(git).isFile()) return undefined;
-    const named = /^gitdir:\s*(.+?)\s*$/m.exec(readFileSync(git, 'utf8').slice(0, 4096))?.[1];
-    const target = named === undefined ? undefined : resolve(p, named);
-    return target && insideDir(p, target) ? target : undefined;
   } catch {
     return undefined;
   }
+  const target = gitdirNamed(git);
+  return target && insideDir(p, target) ? target : undefined;
 }
 
 const MAX_SUBMODULES = 256;

@@ -18,8 +18,8 @@
 
 import { spawnSync } from 'node:child_process';
 import { type Dirent, lstatSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { readHeadSync } from './read-head.ts';
+import { join, relative } from 'node:path';
+import { commonDirOf, gitdirNamed } from '../git-dir.ts';
 
 export interface StrayRepo {
   /** The `.git` entry, relative to the project. */
@@ -161,19 +161,18 @@ function findGitEntries(project: string, deadline: number): { entries: string[];
 function gitDirOf(entry: string): string | undefined {
   try {
     if (statSync(entry).isDirectory()) return entry;
-    const named = /^gitdir:\s*(.+?)\s*$/m.exec(readHeadSync(entry, 4096) ?? '')?.[1];
-    return named === undefined ? undefined : resolve(dirname(entry), named);
   } catch {
     return undefined;
   }
+  return gitdirNamed(entry);
 }
 
 /** The directories git reads config and hooks from for this entry: its git directory and any commondir. */
 function gitDirsOf(entry: string): string[] {
   const dir = gitDirOf(entry);
   if (!dir) return [];
-  const common = readHeadSync(join(dir, 'commondir'), 4096)?.trim(); // none: the usual case
-  return common ? [dir, resolve(dir, common)] : [dir];
+  const common = commonDirOf(dir); // none: the usual case
+  return common ? [dir, common] : [dir];
 }
 
 function ctimeMs(path: string): number | undefined {

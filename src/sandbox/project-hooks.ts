@@ -14,8 +14,8 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { readHeadSync } from '../read-head.ts';
 import { insideDir } from './policy.ts';
-import { readHeadSync } from './read-head.ts';
 
 export interface HooksSnapshot {
   project: string;
