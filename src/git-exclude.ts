@@ -54,9 +54,9 @@ function listsName(text: string, name: string): boolean {
 /**
  * The git directory whose info/exclude applies to `cwd`: the nearest `.git` directory holding a
  * repository up the tree; for a `.git` file (a worktree, a submodule) the directory it names, or its
- * common directory.
+ * common directory. Undefined outside a repository; may throw on a file system changing under it.
  */
-function findGitDir(cwd: string): string | undefined {
+export function findGitDir(cwd: string): string | undefined {
   for (let dir = resolve(cwd); ; dir = dirname(dir)) {
     const dotGit = join(dir, '.git');
     if (pathExists(dotGit)) {

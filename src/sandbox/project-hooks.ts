@@ -12,8 +12,9 @@
 // relative to the project. Synchronous, never throws.
 
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { readdirSync, statSync } from 'node:fs';
+import { join, relative, resolve } from 'node:path';
+import { findGitDir } from '../git-exclude.ts';
 import { readHeadSync } from '../read-head.ts';
 import { insideDir } from './policy.ts';
 
@@ -43,21 +44,13 @@ export function snapshotHooks(project: string): HooksSnapshot | undefined {
   return { project, dir, files: hookFiles(dir) };
 }
 
-/**
- * Whether git may find a repository for `dir`: a `.git` file, or a `.git` directory with a HEAD, in it
- * or above it, or GIT_DIR set (an empty `.git` is the sandbox's placeholder in a project without one).
- */
+/** Whether git may find a repository for `dir` (GIT_DIR set, or a repository at or above it). */
 function inRepository(dir: string): boolean {
   if (process.env.GIT_DIR) return true;
-  for (let at = dir; ; at = dirname(at)) {
-    const git = join(at, '.git');
-    if (existsSync(join(git, 'HEAD'))) return true;
-    try {
-      if (statSync(git).isFile()) return true;
-    } catch {
-      // No .git here.
-    }
-    if (dirname(at) === at) return false;
+  try {
+    return findGitDir(dir) !== undefined; // the sandbox's empty `.git` placeholder is none
+  } catch {
+    return true; // cannot tell: ask git
   }
 }
 
