@@ -15,7 +15,8 @@
 //   git server (src/checkpoints/git-server.ts: one bash per store that starts each git) is gone.
 
 import { rmSync, statSync } from 'node:fs';
-import { resolve, sep } from 'node:path';
+import { resolve } from 'node:path';
+import { insideDir } from '../sandbox/policy.ts';
 import { GitServer } from './git-server.ts';
 
 export class GitError extends Error {}
@@ -33,7 +34,7 @@ function staleLock(stderr: string, store: string): string | undefined {
   const named = LOCK_TAKEN.exec(stderr)?.[1];
   if (!named) return undefined;
   const path = resolve(store, named);
-  if (!path.startsWith(`${resolve(store)}${sep}`)) return undefined;
+  if (!insideDir(store, path)) return undefined;
   try {
     return Date.now() - statSync(path).mtimeMs > STALE_LOCK_MS ? path : undefined;
   } catch {

@@ -41,10 +41,11 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
-import { basename, dirname, isAbsolute, join, relative, sep } from 'node:path';
+import { basename, dirname, isAbsolute, join, sep } from 'node:path';
 import { readJsonLines } from '../jsonl.ts';
 import { randomHex, sha256Hex } from '../lazy-crypto.ts';
 import { replaceFileSync } from '../replace-file.ts';
+import { insideDir } from '../sandbox/policy.ts';
 import { type Git, storeGit } from './git.ts';
 
 /** Files bigger than this are not recorded (a note says so). */
@@ -273,9 +274,8 @@ export class CheckpointStore {
     for (const path of paths) {
       try {
         // The directory's real path: the placeholder itself may not be made yet.
-        const rel = relative(this.cwd, join(realpathSync(dirname(path)), basename(path)));
-        if (rel && rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel))
-          out.add(rel.split(sep).join('/'));
+        const rel = insideDir(this.cwd, join(realpathSync(dirname(path)), basename(path)));
+        if (rel) out.add(rel.split(sep).join('/'));
       } catch {
         // Its directory is gone: nothing to leave out.
       }
