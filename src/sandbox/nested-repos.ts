@@ -117,13 +117,15 @@ function pattern(name: string): string {
 export function strayRepos(project: string, sinceMs: number): StrayRepoSearch {
   const deadline = Date.now() + SEARCH_MS;
   const found = findGitEntries(project, deadline);
-  const changed = found.entries.filter((entry) => changedSince(entry, sinceMs - CLOCK_SLACK_MS));
+  const changed = found.entries
+    .map((entry) => ({ entry, dirs: gitDirsOf(entry) }))
+    .filter(({ entry, dirs }) => changedSince(entry, dirs, sinceMs - CLOCK_SLACK_MS));
   const repos: StrayRepo[] = [];
   let looked = 0;
-  for (const entry of changed.slice(0, MAX_INSPECTED)) {
+  for (const { entry, dirs } of changed.slice(0, MAX_INSPECTED)) {
     if (Date.now() > deadline) break;
     looked++;
-    const reasons = programsIn(entry, deadline);
+    const reasons = programsIn(dirs, deadline);
     if (reasons.length > 0) repos.push({ path: relative(project, entry), reasons });
   }
   const skipped = changed.length - looked;
@@ -191,20 +193,20 @@ function hookNames(dir: string): string[] {
   }
 }
 
-/** Whether the entry, or what git reads through it, changed at or after `since`. */
-function changedSince(entry: string, since: number): boolean {
+/** Whether the entry, or what git reads through it (its git directories, `dirs`), changed at or after `since`. */
+function changedSince(entry: string, dirs: string[], since: number): boolean {
   const paths = [entry];
-  for (const dir of gitDirsOf(entry)) {
+  for (const dir of dirs) {
     paths.push(dir, join(dir, 'config'), join(dir, 'config.worktree'), join(dir, 'commondir'));
     paths.push(join(dir, 'hooks'), ...hookNames(dir).map((name) => join(dir, 'hooks', name)));
   }
   return paths.some((path) => (ctimeMs(path) ?? -Infinity) >= since);
 }
 
-/** What in the repository runs a program when git runs there. */
-function programsIn(entry: string, deadline: number): string[] {
+/** What in the git directories `dirs` (an entry's, and its commondir) runs a program when git runs there. */
+function programsIn(dirs: string[], deadline: number): string[] {
   const reasons: string[] = [];
-  for (const dir of gitDirsOf(entry)) {
+  for (const dir of dirs) {
     for (const file of ['config', 'config.worktree']) {
       for (const key of configKeys(join(dir, file), deadline)) {
         if (!DESCRIPTIVE.has(pattern(key)) && !reasons.includes(key)) reasons.push(key);
