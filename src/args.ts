@@ -127,16 +127,28 @@ DEEPSEEK_API_KEY, XAI_API_KEY, OPENROUTER_API_KEY; NANOCODE_MODEL; *_BASE_URL. S
 Exit codes: 0 done, 1 failed, 2 bad usage, 3 limit reached, 130 interrupted.`;
 
 export function parseOptions(argv: string[]): Options {
-  // --sandbox takes an optional value (--sandbox=network), which util.parseArgs cannot express.
+  // --sandbox takes an optional value (--sandbox=network), which util.parseArgs cannot express. Written
+  // apart (`--sandbox off`, Codex CLI's habit) a following on, network or off is its value, not the task's
+  // first word: taken as the task, the sandbox would silently stay on and the task gain a word.
   let sandbox: Options['sandbox'];
   let positionalOnly = false;
+  let valueNext = false;
   const flags = argv.filter((arg) => {
     if (arg === '--') positionalOnly = true;
     if (positionalOnly) return true;
+    if (valueNext) {
+      valueNext = false;
+      if (isSandboxMode(arg)) {
+        sandbox = arg;
+        return false;
+      }
+    }
     if (arg !== '--sandbox' && !arg.startsWith('--sandbox=')) return true;
     const value = arg.slice('--sandbox='.length);
-    if (arg === '--sandbox') sandbox = 'on';
-    else if (value === 'network' || value === 'off' || value === 'on') sandbox = value;
+    if (arg === '--sandbox') {
+      sandbox = 'on';
+      valueNext = true;
+    } else if (isSandboxMode(value)) sandbox = value;
     else throw new UsageError(`--sandbox takes no value, "on", "network" or "off", got "${value}"`);
     return false;
   });
@@ -210,6 +222,9 @@ export function parseOptions(argv: string[]): Options {
   else if (positionals.length > 0) opts.task = positionals.join(' ');
   return opts;
 }
+
+const isSandboxMode = (value: string): value is 'on' | 'network' | 'off' =>
+  value === 'on' || value === 'network' || value === 'off';
 
 function parse(argv: string[]) {
   return parseArgs({

@@ -215,6 +215,20 @@ test('the sandbox (on by default) blocks a loopback connection, saying so; --san
   }
 });
 
+test('--sandbox off TASK (the value written apart) turns the sandbox off and leaves the task as typed', {
+  skip: !hasBwrap && 'bubblewrap is not usable here',
+}, async () => {
+  const outside = join(tempDir('nanocode-outside-'), 'made-outside.txt');
+  const { run, requests } = await scripted(
+    [cmd(`touch ${outside}`), { text: 'ok' }],
+    ['--yes', '--sandbox', 'off'],
+  );
+  assert.equal(run.code, 0, run.stderr);
+  assert.ok(existsSync(outside), 'the command ran unsandboxed');
+  const user = requests[0]!.body.messages.find((m: { role: string }) => m.role === 'user');
+  assert.equal(user.content, 'task');
+});
+
 test('--sandbox without a working bubblewrap says so once and falls back to --strict', async () => {
   const { run, requests } = await scripted(
     [cmd('touch made.txt'), { text: 'ok' }],
