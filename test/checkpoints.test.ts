@@ -663,6 +663,24 @@ test('a file over the size limit is skipped with a note and left alone by undo',
   }
 });
 
+test('a recorded file growing past the size limit leaves the other files recorded and restorable', async () => {
+  const dir = tempProject();
+  const env = { ...process.env, XDG_STATE_HOME: tempProject('nanocode-state-') };
+  mkdirSync(join(dir, 'src'));
+  writeFileSync(join(dir, 'src', 'main.ts'), 'precious\n');
+  writeFileSync(join(dir, 'src', 'b.ts'), 'other\n');
+  const store = await CheckpointStore.open(dir, env);
+  const first = await store.snapshot({ run: 'r1', turn: 1, kind: 'turn' });
+  writeFileSync(join(dir, 'src', 'b.ts'), 'other\nedit\n');
+  await store.snapshot({ run: 'r1', turn: 2, kind: 'turn' });
+  truncateSync(join(dir, 'src', 'main.ts'), 11 * 1024 * 1024);
+  writeFileSync(join(dir, 'src', 'b.ts'), 'clobbered\n');
+  const third = await store.snapshot({ run: 'r1', turn: 3, kind: 'turn' });
+  assert.deepEqual(third.skipped, ['src/main.ts']);
+  await store.restore(first.tree, third.tree);
+  assert.equal(readFileSync(join(dir, 'src', 'b.ts'), 'utf8'), 'other\n');
+});
+
 test('pruning keeps the recent runs and drops checkpoints older than the policy', async () => {
   const dir = tempProject();
   const env = { ...process.env, XDG_STATE_HOME: tempProject('nanocode-state-') };

@@ -229,16 +229,13 @@ export class CheckpointStore {
       this.#placeholdersChecked = true;
       for (const path of this.#standing(placeholders)) goneTracked.add(path);
     }
+    // A recorded file now too big leaves the index as a gone one does: `git rm --cached` would refuse a
+    // path whose index entry differs from both the file and HEAD, and so stop every later capture.
+    for (const path of bigTracked) goneTracked.add(path);
     if (goneTracked.size > 0) {
       await this.#git(
         ['update-index', '--force-remove', '-z', '--stdin'],
         [...goneTracked].map((p) => `${p}\0`).join(''),
-      );
-    }
-    if (bigTracked.length > 0) {
-      await this.#git(
-        ['rm', '--cached', '--quiet', '--pathspec-from-file=-', '--pathspec-file-nul'],
-        lit(bigTracked),
       );
     }
     // Only the paths the scan found: no second walk of the tree. Directories (a nested repository) are left out.
@@ -467,9 +464,4 @@ function lstatOrUndefined(path: string) {
 /** An anchored gitignore pattern matching exactly `path`. */
 function excludePattern(path: string): string {
   return `/${path.replace(/[\\*?[\]]/g, '\\$&').replace(/ $/, '\\ ')}`;
-}
-
-/** NUL-separated literal pathspecs. */
-function lit(paths: string[]): string {
-  return paths.map((p) => `:(literal)${p}\0`).join('');
 }
