@@ -203,7 +203,6 @@ export class CheckpointStore {
     const changed = await this.#changedPaths();
     const modes: Record<string, number> = {};
     const big: string[] = [];
-    const bigTracked: string[] = [];
     const leftOut = new Set<string>();
     const goneTracked = new Set<string>();
     for (const { path, tracked } of changed) {
@@ -217,7 +216,9 @@ export class CheckpointStore {
       if (!info?.isFile()) continue;
       if (info.size > MAX_FILE_BYTES) {
         big.push(path);
-        if (tracked) bigTracked.push(path);
+        // Recorded before, too big now: it leaves the index as a gone file does (`git rm --cached` would
+        // refuse a path whose index entry differs from both the file and HEAD, stopping every capture).
+        if (tracked) goneTracked.add(path);
         continue;
       }
       const bits = info.mode & 0o7777;
@@ -229,9 +230,6 @@ export class CheckpointStore {
       this.#placeholdersChecked = true;
       for (const path of this.#standing(placeholders)) goneTracked.add(path);
     }
-    // A recorded file now too big leaves the index as a gone one does: `git rm --cached` would refuse a
-    // path whose index entry differs from both the file and HEAD, and so stop every later capture.
-    for (const path of bigTracked) goneTracked.add(path);
     if (goneTracked.size > 0) {
       await this.#git(
         ['update-index', '--force-remove', '-z', '--stdin'],
@@ -255,7 +253,7 @@ export class CheckpointStore {
         toAdd.map((p) => `${p}\0`).join(''),
       );
     }
-    const unchanged = toAdd.length === 0 && bigTracked.length === 0 && goneTracked.size === 0;
+    const unchanged = toAdd.length === 0 && goneTracked.size === 0;
     const tree = (unchanged && this.#unwrittenTree()) || (await this.#writeTree());
     return { tree, skipped, ...(Object.keys(modes).length > 0 ? { modes } : {}) };
   }
